@@ -1,0 +1,370 @@
+"""Find what the text names: places, titles, organisations/parks/companies and people.
+
+Chinese names carry their class in their last word (…厅, …有限公司, …高新区), so an
+organisation is found at its suffix and grown leftwards until a grammar word,
+punctuation or a time word stops it (places inside are stepped over whole). People
+are found next to titles (副厅长王某, 王某副市长), then wherever a found name recurs.
+Everything here is vocabulary-driven; no name of any article is known in advance.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.pipeline import regions
+from kg.pipeline.resources import org_suffixes, stopwords, surnames, titles, words
+from kg.pipeline.state import DocState, Mention, state
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_MAX_NAME = 32
+# Two characters starting with a single-character suffix that make an ordinary word
+# (处室, 部门) rather than the end of a name.
+_NOT_SUFFIX = frozenset(
+    "处室 处理 处于 处在 处置 部门 部署 部分 部位 部队 局面 局势 局部 委员 委托 委屈 办法 办理 办公 办事 办学 "
+    "司机 司法 厅堂 署名 署理 院校 院所 院落 中心城 园林 园艺 园丁".split()
+)
+# A conjunction may stand inside a name (科技和知识产权局, 成果转化与区域创新处) when the
+# words before it hang on a place, a bare level word or a body's suffix.
+_CONJ = ("和", "与", "及")
+# Words that end in a suffix character without being a name (干部, 西部, 布局, 到处).
+_NOT_NAME_END = frozenset(
+    "全部 内部 外部 干部 总部 西部 东部 南部 北部 中部 局部 本部 支部 布局 格局 结局 当局 大局 全局 "
+    "到处 各处 好处 此处 出处 之处 上司 部署".split()
+)
+# Characters that end a clause rather than a name: after a number they are counters or dates.
+_COUNTERS = frozenset("年月日届次家个位名项期批号")
+_NUMERALS = re.compile(r"[0-9一二三四五六七八九十百千万两零〇]")
+# Characters that follow a name (等, 的) and are not part of it.
+_NOT_GIVEN = frozenset("等的了在到和与及说为是对将被把向从")
+# A suffix is no suffix when the next character makes a word with its end (会议, 院长).
+_NOT_BEFORE = {"会": frozenset("议谈见展商上后同员长场"), "院": frozenset("长士校所落"), "心": frozenset("得")}
+# Single-character division suffixes: such a name stands alone only beside its parent,
+# in a list with it, or before a title (高新处负责人).
+_DIVISION = frozenset("处科办室")
+# Suffixes that are whole names of national bodies and never grow leftwards.
+_WHOLE_NAMES = frozenset({"国务院"})
+_LEVEL_CHARS = frozenset("省市州县区旗")
+
+
+@cache
+def _title_lengths() -> list[int]:
+    return sorted({len(t) for t in titles()}, reverse=True)
+
+
+@cache
+def _suffix_lengths() -> list[int]:
+    return sorted({len(s) for s in org_suffixes()}, reverse=True)
+
+
+def find_titles(text: str, start: int, end: int, places: list[Mention]) -> list[Mention]:
+    """Longest title words in ``text[start:end]``; 党委… after a place is a body, not a title."""
+    vocab, out, i = titles(), [], start
+    place_ends = {p.end for p in places}
+    longer_suffix = [s for s in org_suffixes() if len(s) >= 3]
+    while i < end:
+        for n in _title_lengths():
+            w = text[i:i + n]
+            if i + n <= end and w in vocab:
+                if any(text.startswith(s, i) and len(s) > n for s in longer_suffix):
+                    continue
+                if w.startswith("党委") and (i in place_ends or text[i - 3:i] == "自治区"):
+                    continue
+                out.append(Mention(i, i + n, w, "TITLE", vocab[w]))
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def _ends_with_stop(text: str, pos: int, lo: int) -> str | None:
+    """The stop word ending exactly at ``pos`` (longest first), if any."""
+    sw = stopwords()
+    for n in (5, 4, 3, 2, 1):
+        if pos - n >= lo and text[pos - n:pos] in sw:
+            return text[pos - n:pos]
+    return None
+
+
+class _Grower:
+    """Grows a name leftwards from its suffix over one sentence."""
+
+    def __init__(self, text: str, lo: int, places: list[Mention], titles_: list[Mention]) -> None:
+        self.text, self.lo = text, lo
+        self.place_at_end = {p.end: p for p in places}
+        self.title_ends = {t.end for t in titles_}
+        self.suffix_ends: set[int] = set()
+        self.name_at_end: dict[int, int] = {}
+        """Start of each name already grown, by its end: a longer name steps over it whole."""
+
+    def _bracket_place(self, pos: int) -> int | None:
+        """Start of a bracketed place such as (云南) ending at ``pos``, if there is one."""
+        if self.text[pos - 1] not in ")）":
+            return None
+        open_at = max(self.text.rfind("(", self.lo, pos), self.text.rfind("（", self.lo, pos))
+        inner = pos - 1
+        if open_at == -1 or (inner in self.place_at_end and self.place_at_end[inner].start == open_at + 1):
+            return open_at if open_at != -1 else None
+        return None
+
+    def grow(self, suffix_start: int) -> int:
+        """Leftmost start of the name whose suffix begins at ``suffix_start``."""
+        text, pos = self.text, suffix_start
+        while pos > self.lo and suffix_start - pos < _MAX_NAME:
+            if pos in self.place_at_end:
+                pos = self.place_at_end[pos].start
+                continue
+            if pos in self.name_at_end and self.name_at_end[pos] < pos:
+                pos = self.name_at_end[pos]
+                continue
+            if pos in self.title_ends:
+                break
+            b = self._bracket_place(pos)
+            if b is not None:
+                pos = b
+                continue
+            if not _HAN.match(text[pos - 1]):
+                break
+            if text[pos - 1] in _COUNTERS and pos - 2 >= self.lo and _NUMERALS.match(text[pos - 2]):
+                break
+            stop = _ends_with_stop(text, pos, self.lo)
+            if stop:
+                if stop in _CONJ and (back := self._through_conjunction(pos - len(stop), suffix_start)) is not None:
+                    pos = back
+                    continue
+                break
+            pos -= 1
+        return pos
+
+    def _through_conjunction(self, pos: int, suffix_start: int) -> int | None:
+        """Where a name continues left of 和/与/及 at ``pos``, if it hangs on a body or place.
+
+        Only a plain modifier may stand between the conjunction and the suffix (科技和知识产权局),
+        not another place or body (科技厅和某市政府 are two names).
+        """
+        text, p = self.text, pos
+        right = range(pos + 1, suffix_start + 1)
+        if suffix_start <= pos + 1 or any(i in self.place_at_end or i in self.suffix_ends for i in right):
+            return None
+        while p > self.lo and pos - p < 6 and _HAN.match(text[p - 1]) and not _ends_with_stop(text, p, self.lo):
+            p -= 1
+            if p in self.place_at_end or p in self.suffix_ends:
+                return p
+            if text[p - 1:p] in _LEVEL_CHARS and (p - 1 == self.lo or not _HAN.match(text[p - 2])):
+                return p - 1
+        return None
+        while p > self.lo and pos - p < 6 and _HAN.match(text[p - 1]) and not _ends_with_stop(text, p, self.lo):
+            if p in self.place_at_end or p in self.suffix_ends:
+                return p
+            p -= 1
+        if p < pos and (p in self.place_at_end or p in self.suffix_ends):
+            return p
+        if p < pos and p > self.lo and text[p - 1] in _LEVEL_CHARS and (p - 1 == self.lo or not _HAN.match(text[p - 2])):
+            return p - 1
+        return None
+
+
+def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[Mention]) -> list[Mention]:
+    """Organisation, company and park names in one sentence, nested ones included."""
+    suffixes = org_suffixes()
+    in_title = {i for t in titles_ for i in range(t.start, t.end)}
+    grower = _Grower(text, lo, places, titles_)
+    found: list[tuple[int, int, str]] = []  # (suffix start, end, suffix)
+    i = lo
+    while i < hi:
+        for n in _suffix_lengths():
+            w = text[i:i + n]
+            if i + n > hi or w not in suffixes or i in in_title:
+                continue
+            if n == 1 and (text[i:i + 2] in _NOT_SUFFIX or (i + n) in in_title and text[i + 1:i + 2] == "长"
+                           and text[i - 1:i] != w):
+                continue
+            if w == "委" and text[i - 1:i] == "党" and not _party_body(text, i - 1, places):
+                continue
+            if text[i + n - 2:i + n] in _NOT_NAME_END or _stop_across(text, i, i + n, lo):
+                continue
+            if text[i + n:i + n + 1] in _NOT_BEFORE.get(w[-1], ()):
+                continue
+            found.append((i, i + n, w))
+            grower.suffix_ends.add(i + n)
+            i += n
+            break
+        else:
+            i += 1
+    out = []
+    for s, e, w in found:
+        start = s if w in _WHOLE_NAMES else grower.grow(s)
+        grower.name_at_end[e] = start
+        cls, min_len = suffixes[w]
+        name = text[start:e]
+        if e - start < min_len or name == w and len(w) < 3:
+            continue
+        if any(ch.isdigit() for ch in name) or (cls in ("Park", "Organization") and _generic(name, w, places)):
+            continue
+        out.append(Mention(start, e, name, "ORG", cls, suffix=w))
+    return [o for o in out if o.suffix not in _DIVISION or _division_ok(o, out, places, titles_, text)]
+
+
+@cache
+def _generic_modifiers() -> tuple[str, ...]:
+    return tuple(sorted(words("generic_modifiers.txt"), key=len, reverse=True))
+
+
+def _generic(name: str, suffix: str, places: list[Mention]) -> bool:
+    """A category rather than a name: 省级众创空间, 国家高新区, or a province's 高新区."""
+    rest = name[: len(name) - len(suffix)]
+    changed = True
+    while rest and changed:
+        changed = False
+        for g in _generic_modifiers():
+            if rest.startswith(g):
+                rest, changed = rest[len(g):], True
+                break
+    if not rest:
+        return True
+    province = next((p for p in places if p.text == rest and p.division and p.division.level == "province"), None)
+    return province is not None and suffix in ("高新区", "开发区", "高新技术产业开发区", "经开区")
+
+
+def _division_ok(o: Mention, orgs: list[Mention], places: list[Mention], titles_: list[Mention], text: str) -> bool:
+    """Whether a 处/科/办 name is really a division: it has a parent, a list or a title beside it."""
+    if any(x is not o and x.start >= o.start and x.end < o.end for x in orgs + places):
+        return True
+    if any(t.start == o.end for t in titles_):
+        return True
+    return text[o.start - 1:o.start] == "、" or text[o.end:o.end + 1] == "、"
+
+
+def _stop_across(text: str, s: int, e: int, lo: int) -> bool:
+    """Whether a grammar word ends at ``e`` and begins before ``s`` (举办 is not a name ending in 办)."""
+    stop = _ends_with_stop(text, e, lo)
+    return stop is not None and e - len(stop) < s
+
+
+def _party_body(text: str, at: int, places: list[Mention]) -> bool:
+    """Whether 党委 at ``at`` is a region's party committee (自治区党委, 某某市党委)."""
+    return any(p.end == at for p in places) or text[at - 3:at] == "自治区"
+
+
+# --- people ---------------------------------------------------------------------
+
+@cache
+def _after_name() -> frozenset[str]:
+    return words("after_name.txt")
+
+
+def _follow_score(text: str, pos: int, boundaries: set[int]) -> int:
+    """How well a name ending at ``pos`` is followed: punctuation, a verb of reporting, a word break."""
+    if pos >= len(text) or not _HAN.match(text[pos]):
+        score = 3
+    else:
+        score = 2 if any(text.startswith(w, pos) for w in _after_name()) else 0
+    return score + (1 if pos in boundaries else 0)
+
+
+def person_at(text: str, pos: int, hi: int, boundaries: set[int], blocked: set[int]) -> tuple[int, int] | None:
+    """A personal name starting at ``pos`` (family name + one or two characters)."""
+    fam = next((n for n in (2, 1) if text[pos:pos + n] in surnames()), 0)
+    if not fam:
+        return None
+    best, best_score = None, 0
+    for given in (2, 1):
+        end = pos + fam + given
+        if end > hi or not all(_HAN.match(c) for c in text[pos:end]) or any(i in blocked for i in range(pos, end)):
+            continue
+        if any(c in _NOT_GIVEN for c in text[pos + fam:end]):
+            continue
+        score = _follow_score(text, end, boundaries)
+        if score > best_score or (score == best_score and best is not None and given == 2 and score >= 3):
+            best, best_score = (pos, end), score
+    if best is None or best_score < 2:
+        return None
+    name = text[best[0]:best[1]]
+    if name in titles() or name in stopwords() or any(name.endswith(s) for s in org_suffixes()):
+        return None
+    return best
+
+
+def person_before(text: str, end: int, lo: int, boundaries: set[int], blocked: set[int]) -> tuple[int, int] | None:
+    """A personal name ending at ``end`` that opens a clause (王某副市长到…)."""
+    for size in (3, 2, 4):
+        s = end - size
+        if s < lo or any(i in blocked for i in range(s, end)):
+            continue
+        if s > lo and (_HAN.match(text[s - 1]) or text[s - 1].isalnum()):
+            continue
+        if text[s:s + 2] in surnames() or text[s] in surnames():
+            if all(_HAN.match(c) for c in text[s:end]):
+                return s, end
+    return None
+
+
+def find_people(doc: Doc, st: DocState) -> list[Mention]:
+    """People next to titles, in lists with known people, then every recurrence."""
+    text = doc.text
+    boundaries = {t.idx for t in doc} | {len(text)}
+    blocked = {i for m in st.mentions if m.kind in ("ORG", "PLACE") for i in range(m.start, m.end)}
+    titles_ = [m for m in st.mentions if m.kind == "TITLE"]
+    blocked |= {i for t in titles_ for i in range(t.start, t.end)}
+    names: dict[str, str] = {}
+    for t in titles_:
+        sent = st.sentence_of(t.start)
+        hit = person_at(text, t.end, sent.end, boundaries, blocked)
+        if hit is None and _follow_score(text, t.end, boundaries) >= 2:
+            hit = person_before(text, t.start, sent.start, boundaries, blocked)
+        if hit:
+            names[text[hit[0]:hit[1]]] = "title"
+    # list members beside a known person: 王某、李某陪同
+    for _ in range(2):
+        for name in list(names):
+            for m in re.finditer(re.escape(name), text):
+                for nxt in (m.end() + 1,):
+                    if text[m.end():nxt] in ("、", "和") and nxt < len(text):
+                        hit = person_at(text, nxt, len(text), boundaries, blocked)
+                        if hit and text[hit[0]:hit[1]] not in names and text[hit[1]:hit[1] + 1] not in _CONJ:
+                            names[text[hit[0]:hit[1]]] = "list"
+    out = []
+    for name in sorted(names, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            s, e = m.start(), m.end()
+            if any(i in blocked for i in range(s, e)):
+                continue
+            out.append(Mention(s, e, name, "PERSON", "Person"))
+            blocked.update(range(s, e))
+    return out
+
+
+# --- the component --------------------------------------------------------------
+
+def find_place_mentions(text: str, st: DocState) -> list[Mention]:
+    """Division names with the home region inferred, county short forms gated by context."""
+    hits = regions.find_places(text)
+    st.home = regions.infer_home(hits)
+    extra = regions.county_shorts_for(st.home, hits)
+    if extra:
+        hits = regions.find_places(text, extra)
+        st.home = regions.infer_home(hits)
+    return [Mention(h.start, h.end, h.text, "PLACE", "Place", division=regions.choose(h, st.home)) for h in hits]
+
+
+@Language.component("kg_mentions", assigns=["doc._.kg"], requires=["doc._.kg"])
+def kg_mentions(doc: Doc) -> Doc:
+    """Write places, titles, organisations and people to ``doc._.kg.mentions``."""
+    st = state(doc)
+    text = doc.text
+    places = find_place_mentions(text, st)
+    mentions: list[Mention] = list(places)
+    for sent in st.sentences:
+        ps = [p for p in places if sent.start <= p.start < sent.end]
+        ts = find_titles(text, sent.start, sent.end, ps)
+        orgs = find_orgs(text, sent.start, sent.end, ps, ts)
+        org_cover = {i for o in orgs for i in range(o.start, o.end)}
+        mentions += [t for t in ts if t.start not in org_cover] + orgs
+    st.mentions = mentions
+    st.mentions += find_people(doc, st)
+    st.mentions.sort(key=lambda m: (m.start, -m.end, m.kind))
+    return doc

@@ -1,0 +1,129 @@
+"""Positions: who holds which title in which body, read from title chains around names.
+
+A chain runs from the last clause break up to a name: 省科技厅党组书记、厅长王某 gives two
+titles at one body; 州委副书记、州长杨某 gives 副书记 at the party committee and 州长 at the
+implied 州人民政府. A title with no body of its own inherits the one before it in the
+chain, or, in a list of people, the previous person's (局长王某、副局长李某).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.model import Position
+from kg.pipeline.resources import Division
+from kg.pipeline.state import DocState, Mention, state
+
+_BREAK = re.compile(r"[，,。；;：:！？!?“”\"()（）\n]")
+_PAST = ("时任", "原")
+_GOV_LEVEL = {"省": "province", "市": "city", "州": "city", "县": "county", "区": "county", "旗": "county", "盟": "city"}
+_REGION_CHAIR = ("主席", "副主席", "常务副主席")
+_GAP = re.compile(r"^[\u4e00-\u9fff]{1,6}$")
+
+
+class ChainReader:
+    """Reads the title chain in front of each person of one document."""
+
+    def __init__(self, st: DocState, text: str) -> None:
+        self.st, self.text = st, text
+        assert st.extraction is not None
+        self.ex = st.extraction
+        self.top = self._top_level([m for m in st.mentions if m.kind in ("ORG", "PLACE", "TITLE")])
+
+    @staticmethod
+    def _top_level(ms: list[Mention]) -> list[Mention]:
+        """Mentions not inside a longer one."""
+        out = []
+        for m in sorted(ms, key=lambda m: (m.start, -m.end)):
+            if out and m.end <= out[-1].end:
+                continue
+            out.append(m)
+        return out
+
+    def _gov(self, region: Division | None, title: str) -> str | None:
+        """The 人民政府 entity implied by a government title (副市长 → 某市人民政府)."""
+        if region is None:
+            level = _GOV_LEVEL.get(title.lstrip("常务副")[:1])
+            region = self.st.home.get(level) if level else None
+        return self.st.resolver.government(region) if region is not None else None
+
+    def chain(self, person: Mention, lo: int) -> list[Mention]:
+        return [m for m in self.top if lo <= m.start and m.end <= person.start]
+
+    def read(self) -> list[Position]:
+        out: list[Position] = []
+        persons = [m for m in self.st.mentions if m.kind == "PERSON"]
+        prev_org: str | None = None
+        prev_end = -1
+        for p in persons:
+            sent = self.st.sentence_of(p.start)
+            brk = max((m.end() for m in _BREAK.finditer(self.text, sent.start, p.start)), default=sent.start)
+            lo = max(brk, sent.start, prev_end if prev_end >= sent.start else sent.start)
+            continuing = self.text[lo - 1:lo] == "、" or self.text[prev_end:p.start] in ("、",) or (
+                prev_end >= sent.start and self.text[prev_end:prev_end + 1] == "、")
+            items = self.chain(p, lo)
+            found = self._positions(p, items, sent, prev_org if continuing else None)
+            if found:
+                prev_org = found[-1].organization
+            elif not continuing:
+                prev_org = None
+            out += found
+            prev_end = p.end
+        return out
+
+    def _positions(self, p: Mention, items: list[Mention], sent, inherited: str | None) -> list[Position]:
+        out = []
+        org: Mention | None = None
+        org_key = inherited
+        past = any(self.text.startswith(w, items[0].start - len(w)) for w in _PAST) if items else False
+        for i, it in enumerate(items):
+            if it.kind in ("ORG", "PLACE"):
+                org, org_key = it, (it.key if it.kind == "ORG" else None)
+                continue
+            title = self._full_title(it, items[i - 1] if i else None)
+            kind = it.cls
+            if kind == "gov" or (org is not None and org.kind == "PLACE" and title in _REGION_CHAIR
+                                 and org.division and org.division.name.endswith("自治区")):
+                region = self.st.resolver.region_of(org) if org is not None else None
+                target = self._gov(region, title)
+            elif org is not None and org.kind == "PLACE":
+                target = None
+            else:
+                target = org_key
+            if target is None or not p.key:
+                continue
+            out.append(Position(p.key, title, target, sent, past))
+        return out
+
+    def _full_title(self, t: Mention, before: Mention | None) -> str:
+        """A title with the words that qualify it (产业规划 + 经理) when they follow a body directly."""
+        if before is not None and before.kind == "ORG":
+            gap = self.text[before.end:t.start]
+            if gap and _GAP.match(gap):
+                return gap + t.text
+        return t.text
+
+
+@Language.component("kg_positions", assigns=["doc._.kg"], requires=["doc._.kg"])
+def kg_positions(doc: Doc) -> Doc:
+    """Add positions to the extraction and mark their holders as officials where due."""
+    st = state(doc)
+    assert st.extraction is not None
+    seen = set()
+    for pos in ChainReader(st, doc.text).read():
+        k = (pos.holder, pos.title, pos.organization)
+        if k in seen:
+            continue
+        seen.add(k)
+        st.extraction.positions.append(pos)
+    ents = st.extraction.entities
+    for pos in st.extraction.positions:
+        holder, org = ents[pos.holder], ents[pos.organization]
+        if org.type == "Agency":
+            holder.type = "Official"
+        if not holder.context.startswith("person@"):
+            holder.context = f"person@{org.name}"
+    return doc

@@ -1,0 +1,129 @@
+"""Places: administrative divisions found by name, and the article's home region.
+
+A news report says 省科技厅 and means the province it is about; this module finds
+every division the text names (full names, and short forms that are safe) and
+infers that home region per level, so later components can expand 省/市/区.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from kg.pipeline.resources import Division, divisions
+
+LEVELS = ("province", "city", "county")
+NATION = Division("000000", "全国", "全国", "nation", "")
+# Words for "the whole region of this level", used for the area of figures.
+WHOLE = {"全国": "nation", "全省": "province", "全区": "province", "全市": "city", "全州": "city", "全县": "county"}
+# Bare level words that stand for the home region before an organisation name.
+BARE_LEVEL = {"自治区": "province", "省": "province", "市": "city", "州": "city", "盟": "city",
+              "县": "county", "区": "county", "旗": "county"}
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    """A place name found in text, with every division it may denote."""
+
+    start: int
+    end: int
+    text: str
+    candidates: tuple[Division, ...]
+
+
+@cache
+def _index() -> tuple[dict[str, tuple[Division, ...]], dict[str, tuple[Division, ...]]]:
+    """Name → divisions for full names and for short forms (without county shorts)."""
+    full: dict[str, list[Division]] = {}
+    county_short: dict[str, list[Division]] = {}
+    for d in divisions().values():
+        full.setdefault(d.name, []).append(d)
+        if d.short and d.short != d.name and len(d.short) >= 2:
+            target = county_short if d.level == "county" else full
+            target.setdefault(d.short, []).append(d)
+    full.setdefault(NATION.name, []).append(NATION)
+    return ({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in county_short.items()})
+
+
+def parent(d: Division) -> Division | None:
+    """The division one level up, if any."""
+    return divisions().get(d.parent) if d.parent else None
+
+
+def ancestors(d: Division) -> list[Division]:
+    """Parents up to the province, nearest first."""
+    out, p = [], parent(d)
+    while p is not None:
+        out.append(p)
+        p = parent(p)
+    return out
+
+
+def find_places(text: str, extra: dict[str, tuple[Division, ...]] | None = None) -> list[PlaceHit]:
+    """Longest-first, left-to-right matches of division names in ``text``."""
+    full, _ = _index()
+    names = dict(full)
+    if extra:
+        names.update(extra)
+    maxlen = max(map(len, names))
+    hits, i = [], 0
+    while i < len(text):
+        for n in range(min(maxlen, len(text) - i), 1, -1):
+            cand = names.get(text[i:i + n])
+            if cand:
+                hits.append(PlaceHit(i, i + n, text[i:i + n], cand))
+                i += n
+                break
+        else:
+            i += 1
+    return hits
+
+
+def infer_home(hits: list[PlaceHit]) -> dict[str, Division]:
+    """The most-mentioned division per level, each level inside the one above."""
+    votes: dict[str, Counter] = {lvl: Counter() for lvl in LEVELS}
+    for h in hits:
+        for d in h.candidates:
+            if d.level not in votes:
+                continue
+            votes[d.level][d.code] += 2
+            for a in ancestors(d):
+                votes[a.level][a.code] += 1
+    home: dict[str, Division] = {}
+    table = divisions()
+    for lvl in LEVELS:
+        ranked = sorted(votes[lvl].items(), key=lambda kv: (-kv[1], kv[0]))
+        for code, _ in ranked:
+            d = table[code]
+            up = parent(d)
+            if lvl == "province" or up is None or home.get(up.level) in (None, up) or \
+                    (up.level == "city" and home.get("province") == parent(up)):
+                home[lvl] = d
+                break
+    return home
+
+
+def county_shorts_for(home: dict[str, Division], hits: list[PlaceHit]) -> dict[str, tuple[Division, ...]]:
+    """County short forms made safe by context: their city is named in the article."""
+    _, shorts = _index()
+    cities = {d.code for h in hits for d in h.candidates if d.level == "city"}
+    out = {}
+    for name, cands in shorts.items():
+        ok = tuple(d for d in cands if d.parent in cities)
+        if ok:
+            out[name] = ok
+    return out
+
+
+def choose(hit: PlaceHit, home: dict[str, Division]) -> Division:
+    """The most plausible division for an ambiguous name, preferring the home region."""
+    if len(hit.candidates) == 1:
+        return hit.candidates[0]
+    home_codes = {d.code for d in home.values()}
+
+    def rank(d: Division) -> tuple:
+        inside = d.code in home_codes or any(a.code in home_codes for a in ancestors(d))
+        return (not inside, LEVELS.index(d.level) if d.level in LEVELS else -1, d.name != hit.text, d.code)
+
+    return sorted(hit.candidates, key=rank)[0]

@@ -1,0 +1,269 @@
+"""In-document resolution: every surface form of one real thing becomes one entity.
+
+省科技厅 and 云南省科技厅, 昆明高新区 and 昆明国家高新技术产业开发区, 市政府 and 雅安市人民政府
+name one body each. Names are reduced to a *key* (regions to their division codes,
+long official forms to short ones) and mentions with one key share one entity. The
+canonical label is the fullest form, with implied parts spelled out (中共…委员会,
+…人民政府); every other form becomes an alias. Organisations built on another
+(科技部火炬中心 on 科技部) yield subOrganizationOf, 管委会 yield manages, and names that
+start with a place yield locatedIn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.model import Entity, Extraction, Relation
+from kg.pipeline import regions
+from kg.pipeline.resources import Division, divisions
+from kg.pipeline.state import DocState, Mention, state
+
+# Long official wordings and their everyday short forms: both name the same body.
+SYNONYMS = (
+    ("人民代表大会常务委员会", "人大常委会"),
+    ("国家高新技术产业开发区", "高新区"),
+    ("高新技术产业开发区", "高新区"),
+    ("国家高新区", "高新区"),
+    ("经济技术开发区", "经开区"),
+    ("管理委员会", "管委会"),
+    ("科学技术", "科技"),
+    ("人民政府", "政府"),
+)
+_PARTY_TAIL = re.compile(r"(?:党委|委)$")
+_LEVEL_OF_WORD = {"省": "province", "自治区": "province", "市": "city", "州": "city", "区": "county",
+                  "县": "county", "盟": "city", "旗": "county"}
+# Organisation suffixes a bare mention (高新区, 管委会) may stand for when one body has it.
+_BARE = ("高新区", "经开区", "开发区", "管委会", "商会", "协会", "学会", "联合会", "联谊会")
+# Which children of which parents are units of them (subOrganizationOf).
+_UNIT_PARENTS = frozenset({"Agency", "Organization"})
+
+
+def _level_word(name: str) -> str | None:
+    """The bare level word a name opens with (省科技厅 → 省), if it is not part of a place."""
+    for w in ("自治区", "省", "市", "州", "区", "县"):
+        if name.startswith(w):
+            return w
+    return None
+
+
+def full_place_name(d: Division) -> str:
+    """A division named so it cannot be mistaken: counties carry their city (雅安市雨城区)."""
+    up = regions.parent(d)
+    if d.level == "county" and up is not None and up.level == "city":
+        return up.name + d.name
+    return d.name
+
+
+class Resolver:
+    """Turns one document's mentions into entities and their structural relations."""
+
+    def __init__(self, st: DocState, text: str) -> None:
+        self.st, self.text = st, text
+        self.places = [m for m in st.mentions if m.kind == "PLACE"]
+        self.orgs = [m for m in st.mentions if m.kind == "ORG"]
+        self.entities: dict[str, Entity] = {}
+        self.by_key: dict[str, str] = {}
+        self.relations: list[Relation] = []
+
+    # -- keys and names ---------------------------------------------------------
+
+    def _places_in(self, m: Mention) -> list[Mention]:
+        return [p for p in self.places if m.start <= p.start and p.end <= m.end]
+
+    def _expand(self, m: Mention) -> tuple[str, Division | None]:
+        """The name with a leading bare level word replaced by the home region; its region."""
+        hits = regions.find_places(m.text)
+        if hits and hits[0].start == 0:
+            region, end = hits[0], hits[0].end
+            for h in hits[1:]:
+                if h.start == end:
+                    region, end = h, h.end
+            return m.text, regions.choose(region, self.st.home)
+        word = _level_word(m.text)
+        if word and (home := self.st.home.get(_LEVEL_OF_WORD[word])) is not None:
+            return home.name + m.text[len(word):], home
+        return m.text, None
+
+    def key_of(self, m: Mention) -> tuple[str, str, list[str], Division | None]:
+        """(key, canonical name, aliases, region) of an organisation mention."""
+        name, region = self._expand(m)
+        aliases = [m.text] if name != m.text else []
+        body = name
+        if region is not None:
+            hits = regions.find_places(body)
+            while hits and hits[0].start == 0:
+                body = body[hits[0].end:]
+                hits = regions.find_places(body)
+        if region is not None and _PARTY_TAIL.search(body) and body in ("委", "党委", "市委", "州委", "区委",
+                                                                      "县委", "省委"):
+            canonical = f"中共{full_place_name(region)}委员会"
+            return f"party:{region.code}", canonical, [*aliases, name], region
+        if region is not None and body in ("政府", "人民政府"):
+            canonical = f"{region.name}人民政府"
+            return f"gov:{region.code}", canonical, [*aliases, name, f"{region.name}政府"], region
+        if body.endswith("党工委"):
+            zone = body[: -len("党工委")].removesuffix("管委会")
+            canonical = (region.name if region and name.startswith(region.name) else
+                         name[: len(name) - len(body)]) + zone + "党工委"
+            return "org:" + self._normal(canonical), canonical, [*aliases, name], region
+        key_text = self._normal((f"#{region.code}" if region else "") + body)
+        return f"org:{key_text}", name, aliases, region
+
+    @staticmethod
+    def _normal(s: str) -> str:
+        for long, short in SYNONYMS:
+            s = s.replace(long, short)
+        return s
+
+    # -- entities ---------------------------------------------------------------
+
+    def _add(self, key: str, etype: str, name: str, aliases: list[str], m: Mention | None) -> str:
+        ekey = self.by_key.get(key)
+        if ekey is None:
+            ekey = "e" + hashlib.sha1(key.encode()).hexdigest()[:10]
+            self.by_key[key] = ekey
+            self.entities[ekey] = Entity(key=ekey, type=etype, name=name, context=key)
+        ent = self.entities[ekey]
+        forms = {name, *aliases} | ({m.text} if m else set())
+        best = max(forms | {ent.name}, key=lambda s: (len(s), s))
+        if best != ent.name and not ent.name.startswith("中共") and not ent.name.endswith("人民政府"):
+            ent.aliases.add(ent.name)
+            ent.name = best
+        ent.aliases |= forms - {ent.name}
+        if etype == "Agency" and ent.type == "Organization":
+            ent.type = etype
+        if m is not None:
+            ent.mentions.append(m.span)
+            m.key = ekey
+        return ekey
+
+    def place_entity(self, m: Mention) -> str:
+        d = m.division
+        assert d is not None
+        name = d.name
+        return self._add(f"place:{d.code}", "Place", name, [m.text], m)
+
+    def org_entity(self, m: Mention) -> str:
+        if m.full:
+            full = Mention(m.start, m.end, m.full, "ORG", m.cls, suffix=m.suffix)
+            key, name, aliases, _ = self.key_of(full)
+            return self._add(key, m.cls, name, [*aliases, m.text], m)
+        key, name, aliases, _ = self.key_of(m)
+        return self._add(key, m.cls, name, aliases, m)
+
+    def government(self, region: Division) -> str:
+        """The region's 人民政府, created on demand for a title that implies it (副市长)."""
+        m = Mention(0, 0, f"{region.name}人民政府", "ORG", "Agency", suffix="人民政府")
+        key, name, aliases, _ = self.key_of(m)
+        return self._add(key, "Agency", name, [a for a in aliases if a != name], None)
+
+    def region_of(self, m: Mention) -> Division | None:
+        """The division a place, a government, a party committee or a place-led name stands for."""
+        if m.kind == "PLACE":
+            return m.division
+        ent = self.entities.get(m.key or "")
+        if ent and ent.context.startswith(("party:", "gov:")):
+            return divisions().get(ent.context.split(":", 1)[1])
+        inner = self._places_in(m)
+        return inner[-1].division if inner else None
+
+    def person_entity(self, m: Mention) -> str:
+        return self._add(f"person:{m.text}", "Person", m.text, [], m)
+
+    # -- structure --------------------------------------------------------------
+
+    def _inner_orgs(self, m: Mention) -> list[Mention]:
+        return [o for o in self.orgs if o is not m and m.start <= o.start and o.end < m.end]
+
+    def _relate(self, s: str | None, p: str, o: str | None, m: Mention) -> None:
+        if s and o and s != o:
+            sent = self.st.sentence_of(m.start)
+            self.relations.append(Relation(s, p, o, sent))
+
+    def structure(self) -> None:
+        """subOrganizationOf, manages and locatedIn from how names are built."""
+        for m in self.orgs:
+            inner = [o for o in self._inner_orgs(m) if o.start == m.start]
+            parent = max(inner, key=lambda o: o.end) if inner else None
+            if m.parent is not None:
+                parent = m.parent
+            if m.suffix in ("管委会", "管理委员会"):
+                park = next((o for o in self._inner_orgs(m) if o.cls == "Park"), None)
+                if park is not None:
+                    self._relate(m.key, "manages", park.key, m)
+                    parent = None
+            if m.suffix == "党工委":
+                parent = None
+            if parent is not None and parent.cls in _UNIT_PARENTS and m.cls in _UNIT_PARENTS:
+                self._relate(m.key, "subOrganizationOf", parent.key, m)
+                if parent.cls == "Agency":
+                    self.entities[m.key].type = "Agency"
+                continue
+            if parent is not None:
+                continue
+            places = self._places_in(m)
+            if places and m.cls != "Agency" or places and not self.entities[m.key].context.startswith(("party", "gov")):
+                self._relate(m.key, "locatedIn", places[-1].key, m)
+        for a, b in zip(self.places, self.places[1:], strict=False):
+            if a.end == b.start and a.division and b.division and b.division.parent == a.division.code:
+                self._relate(b.key, "locatedIn", a.key, b)
+
+    def lists(self) -> None:
+        """Units listed after a unit of some parent share that parent (区域处、高新处)."""
+        for i, m in enumerate(self.orgs):
+            if self.text[m.start - 1:m.start] != "、" or m.parent is not None or self._inner_orgs(m):
+                continue
+            prev = next((o for o in reversed(self.orgs[:i]) if o.end == m.start - 1), None)
+            if prev is None:
+                continue
+            inner = [o for o in self._inner_orgs(prev) if o.start == prev.start]
+            parent = prev.parent or (max(inner, key=lambda o: o.end) if inner else None)
+            if parent is not None and parent.cls == "Agency" and m.cls == "Agency":
+                m.parent, m.full = parent, parent.text + m.text
+
+    def bare_references(self) -> None:
+        """高新区, 管委会 … on their own point to the one body of the article that has that suffix."""
+        covered = {i for m in self.st.mentions for i in range(m.start, m.end)}
+        for word in _BARE:
+            owners = {o.key for o in self.orgs if o.key and self._normal(self.entities[o.key].name).endswith(word)}
+            if len(owners) != 1:
+                continue
+            (owner,) = owners
+            for hit in re.finditer(word, self.text):
+                if hit.start() in covered:
+                    continue
+                m = Mention(hit.start(), hit.end(), word, "ORG", self.entities[owner].type, key=owner)
+                self.entities[owner].aliases.add(word)
+                self.entities[owner].mentions.append(m.span)
+                self.st.mentions.append(m)
+
+    def run(self) -> None:
+        for p in self.places:
+            if p.division is not None:
+                self.place_entity(p)
+        self.lists()
+        for m in self.orgs:
+            self.org_entity(m)
+        for m in self.st.mentions:
+            if m.kind == "PERSON":
+                self.person_entity(m)
+        self.structure()
+        self.bare_references()
+        for e in self.entities.values():
+            e.aliases.discard(e.name)
+
+
+@Language.component("kg_resolve", assigns=["doc._.kg"], requires=["doc._.kg"])
+def kg_resolve(doc: Doc) -> Doc:
+    """Merge mentions into entities on ``doc._.kg.extraction``."""
+    st = state(doc)
+    r = Resolver(st, doc.text)
+    r.run()
+    st.resolver = r
+    st.extraction = Extraction(doc_id=st.doc_id, meta=st.meta, entities=r.entities, relations=r.relations)
+    return doc
+

@@ -1,0 +1,78 @@
+"""What the components share on ``doc._.kg``: mentions found so far and the growing extraction.
+
+spaCy keeps ``Doc.text`` equal to its input; our components add a :class:`DocState`
+under the ``kg`` extension instead of re-tokenising, because Chinese names rarely
+fall on jieba's word boundaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+
+from kg.model import ArticleMeta, Extraction, Span
+from kg.pipeline.resources import Division
+
+if not Doc.has_extension("kg"):
+    Doc.set_extension("kg", default=None)
+
+
+@dataclass
+class Mention:
+    """A stretch of clean text naming something.
+
+    ``kind`` is PLACE, ORG (organisations, companies and parks), TITLE or PERSON;
+    ``cls`` is the ontology class (or, for a TITLE, its kind from ``titles.tsv``).
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    cls: str
+    key: str | None = None
+    division: Division | None = None
+    parent: Mention | None = None
+    """For an ORG: the organisation or place its name is built on (科技部 in 科技部火炬中心)."""
+    suffix: str = ""
+    full: str | None = None
+    """For a unit named without its parent (高新处 in 区域处、高新处): the name with the parent."""
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+@dataclass
+class DocState:
+    """Per-document working state of the extraction components."""
+
+    doc_id: str
+    meta: ArticleMeta
+    sentences: list[Span] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    home: dict[str, Division] = field(default_factory=dict)
+    """The article's home region per level (province, city, county): what 省/市/区 mean."""
+    extraction: Extraction | None = None
+    resolver: Any = None
+    """The document's :class:`kg.pipeline.resolve.Resolver`, for components that add entities."""
+
+    def sentence_of(self, pos: int) -> Span:
+        """The sentence containing clean offset ``pos``."""
+        for s in self.sentences:
+            if s.start <= pos < s.end:
+                return s
+        return Span(pos, pos + 1)
+
+    def of_kind(self, kind: str) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == kind]
+
+
+def state(doc: Doc) -> DocState:
+    """The :class:`DocState` of a document; components need ``kg.extract`` to have set it."""
+    st = doc._.kg
+    if st is None:
+        raise ValueError("doc._.kg is not set: run the pipeline through kg.extract")
+    return st

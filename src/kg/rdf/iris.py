@@ -1,0 +1,62 @@
+"""The only place resource IRIs are minted: deterministic, readable, stable across runs.
+
+An IRI is a class path plus a short hash of what identifies the thing (see
+docs/graph-layout.md), so the same input gives the same IRIs on every machine and
+one real-world entity met in two articles gets one IRI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from rdflib import URIRef
+
+from kg.rdf.namespaces import KGR
+
+_PATH_OF_TYPE = {
+    "Official": "person", "Person": "person",
+    "Agency": "org", "Company": "org", "Organization": "org",
+    "Park": "park", "Place": "place",
+}
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def digest(*parts: str) -> str:
+    """16 hex digits of SHA-1 over the parts, joined unambiguously."""
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def safe_id(text: str) -> str:
+    """An IRI-safe local name: ASCII letters, digits, dot, dash and underscore only."""
+    cleaned = _SAFE.sub("-", text).strip("-")
+    return cleaned or digest(text)
+
+
+def entity_iri(etype: str, identity: str) -> URIRef:
+    """IRI of an entity of class ``etype`` identified by ``identity`` (its resolution key)."""
+    return KGR[f"{_PATH_OF_TYPE[etype]}/{digest(identity)}"]
+
+
+def event_iri(name: str, start: str | None) -> URIRef:
+    return KGR[f"event/{digest(name, start or '')}"]
+
+
+def article_iri(doc_id: str) -> URIRef:
+    return KGR[f"article/{safe_id(doc_id)}"]
+
+
+def article_graph_iri(doc_id: str) -> URIRef:
+    return KGR[f"graph/article/{safe_id(doc_id)}"]
+
+
+def position_iri(doc_id: str, holder: str, title: str, org: str) -> URIRef:
+    return KGR[f"position/{digest(doc_id, holder, title, org)}"]
+
+
+def observation_iri(doc_id: str, measure: str, value: str, unit: str, offset: int) -> URIRef:
+    return KGR[f"observation/{digest(doc_id, measure, value, unit, str(offset))}"]
+
+
+def statement_iri(doc_id: str, s: str, p: str, o: str) -> URIRef:
+    return KGR[f"statement/{digest(doc_id, s, p, o)}"]
