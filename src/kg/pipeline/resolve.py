@@ -141,6 +141,10 @@ class Resolver:
             m.key = ekey
         return ekey
 
+    def place(self, d: Division) -> str:
+        """Key of the Place entity for a division, created if the text only implied it."""
+        return self._add(f"place:{d.code}", "Place", d.name, [], None)
+
     def place_entity(self, m: Mention) -> str:
         d = m.division
         assert d is not None
