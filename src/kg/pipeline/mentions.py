@@ -90,7 +90,7 @@ def _ends_with_stop(text: str, pos: int, lo: int) -> str | None:
     return None
 
 
-class _Grower:
+class NameGrower:
     """Grows a name leftwards from its suffix over one sentence."""
 
     def __init__(self, text: str, lo: int, places: list[Mention], titles_: list[Mention]) -> None:
@@ -172,7 +172,7 @@ def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[
     """Organisation, company and park names in one sentence, nested ones included."""
     suffixes = org_suffixes()
     in_title = {i for t in titles_ for i in range(t.start, t.end)}
-    grower = _Grower(text, lo, places, titles_)
+    grower = NameGrower(text, lo, places, titles_)
     found: list[tuple[int, int, str]] = []  # (suffix start, end, suffix)
     i = lo
     while i < hi:

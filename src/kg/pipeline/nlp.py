@@ -7,9 +7,9 @@ from functools import cache
 import spacy
 from spacy.language import Language
 
-from kg.pipeline import figures, mentions, positions, resolve, segment, sentences  # noqa: F401  (registers factories)
+from kg.pipeline import events, figures, mentions, positions, resolve, segment, sentences  # noqa: F401  (registers factories)
 
-COMPONENTS = ("kg_sentences", "kg_mentions", "kg_resolve", "kg_positions", "kg_figures")
+COMPONENTS = ("kg_sentences", "kg_mentions", "kg_resolve", "kg_positions", "kg_events", "kg_figures")
 
 
 @cache

@@ -124,6 +124,6 @@ def kg_positions(doc: Doc) -> Doc:
         holder, org = ents[pos.holder], ents[pos.organization]
         if org.type == "Agency":
             holder.type = "Official"
-        if not holder.context.startswith("person@"):
-            holder.context = f"person@{org.name}"
+        if "@" not in holder.context:
+            holder.context = f"{holder.context}@{org.name}"
     return doc

@@ -68,3 +68,9 @@ def stopwords() -> frozenset[str]:
 def words(name: str) -> frozenset[str]:
     """Any plain word list resource, e.g. ``event_suffixes.txt``."""
     return frozenset(w for row in _rows(name) for w in row)
+
+
+@cache
+def lines(name: str) -> tuple[tuple[str, ...], ...]:
+    """A resource whose lines are separate word lists (see ``visit_verbs.txt``)."""
+    return tuple(tuple(row) for row in _rows(name))

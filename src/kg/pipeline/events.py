@@ -1,0 +1,253 @@
+"""Events: inspection visits, meetings, forums, competitions and ceremonies, with their links.
+
+The article's *main* event is the visit or meeting its headline reports (else the
+first event of the story); the people the article names took part in it. Other
+events are found by the word that ends their name (…座谈会, …论坛, 第七届…大赛). Each
+event gets its dates (ranges, dates without a year and relative dates resolved
+against the page date), who held it (经X批准, 由X主办, X召开…), where it was (到X调研,
+在X举行, 主会场设在X) and what it is part of (an edition of a series, a session of a
+visit, a sub-venue of a campaign week, 作为X的分论坛之一).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.model import Event, Extraction, Relation, Span
+from kg.pipeline.dates import find_dates, reference_date
+from kg.pipeline.mentions import NameGrower
+from kg.pipeline.resources import lines, words
+from kg.pipeline.state import DocState, Mention, state
+
+_EDITION = re.compile(r"第[0-9一二三四五六七八九十百零]+[届次]$")
+_YEAR_PREFIX = re.compile(r"(?:19|20)\d{2}年$")
+_ORGANIZER = (re.compile(r"经(?P<x>[^，,。]{2,20}?)批准"), re.compile(r"由(?P<x>[^，,。]{2,40}?)(?:主办|承办|主持|举办)"),
+              re.compile(r"(?P<x>[^，,。]{2,40}?)(?:主办|承办)"))
+_VENUE = re.compile(r"(?:在|于)(?P<x>[^，,。]{2,24}?)(?:举行|举办|召开|开幕|开展)|主会场设在(?P<y>[^，,。]{2,24})")
+_PART_OF = re.compile(r"作为(?P<x>[^，,。]{2,40}?)的[^，,。]{0,10}之一")
+_HOST = re.compile(r"(?P<x>[^，,。]{2,40}?)(?:召开|举行|举办)(?P<e>[^，,。]*)$")
+_TIED = re.compile(r"^(?:会上|会后|当天|随后|座谈会上|期间)")
+
+
+class EventReader:
+    """Finds one document's events and links them to its entities."""
+
+    def __init__(self, st: DocState, text: str) -> None:
+        self.st, self.text = st, text
+        assert st.extraction is not None
+        self.ex: Extraction = st.extraction
+        self.ref = reference_date(text, st)
+        self.events: dict[str, Event] = {}
+        self.relations: list[Relation] = []
+        self.headline_end = text.find("\n") if st.meta.headline and text.startswith(st.meta.headline) else 0
+        visit, dest, objects = lines("visit_verbs.txt")
+        self.visit_verbs, self.dest_words, self.object_verbs = visit, dest, objects
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _top(self, lo: int, hi: int, kinds=("ORG", "PLACE")) -> list[Mention]:
+        """Outermost entity mentions inside ``[lo, hi)``."""
+        out: list[Mention] = []
+        for m in sorted((m for m in self.st.mentions if m.kind in kinds and lo <= m.start and m.end <= hi
+                         and m.key), key=lambda m: (m.start, -m.end)):
+            if out and m.end <= out[-1].end:
+                continue
+            out.append(m)
+        return out
+
+    def _sentence_dates(self, sent: Span) -> list:
+        return [d for d in find_dates(self.text, sent.start, sent.end, self.ref)]
+
+    def _add_event(self, name: str, kind: str, sent: Span, start: str | None, end: str | None,
+                   aliases: set[str] | None = None) -> str:
+        for key, ev in self.events.items():
+            if ev.name == name or name in ev.aliases or ev.name in (aliases or set()):
+                ev.start = ev.start or start
+                ev.end = ev.end or end
+                if self.headline_end and ev.evidence.start < self.headline_end <= sent.start:
+                    ev.evidence = sent
+                return key
+        key = f"ev{len(self.events) + 1}"
+        self.events[key] = Event(key=key, name=name, kind=kind, evidence=sent, start=start, end=end,
+                                 aliases=set(aliases or ()) - {name})
+        return key
+
+    def _relate(self, s: str, p: str, o: str | None, sent: Span) -> None:
+        if o and not any(r.s == s and r.p == p and r.o == o for r in self.relations):
+            self.relations.append(Relation(s, p, o, sent))
+
+    def _date_of(self, sent: Span, at: int) -> tuple[str | None, str | None]:
+        """The date written before ``at`` in the sentence (or anywhere in it)."""
+        hits = self._sentence_dates(sent)
+        before = [h for h in hits if h.start < at] or hits
+        if not before:
+            return None, None
+        h = before[-1] if before is not hits else before[0]
+        return h.value, h.until
+
+    # -- finding events -----------------------------------------------------------
+
+    def named_events(self) -> None:
+        """Events named by their last word (…论坛, 第七届…大赛, …座谈会)."""
+        suffixes = sorted(words("event_suffixes.txt"), key=len, reverse=True)
+        for sent in self.st.sentences:
+            places = [m for m in self.st.mentions if m.kind == "PLACE" and sent.start <= m.start < sent.end]
+            grower = NameGrower(self.text, sent.start, places, [])
+            i = sent.start
+            while i < sent.end:
+                w = next((s for s in suffixes if self.text.startswith(s, i) and i + len(s) <= sent.end), None)
+                if w is None:
+                    i += 1
+                    continue
+                start = self._extend(grower.grow(i), sent)
+                name = self.text[start:i + len(w)]
+                i += len(w)
+                if name == w or len(name) < len(w) + 2:
+                    continue
+                self._named(name, w, sent, start)
+
+    def _extend(self, start: int, sent: Span) -> int:
+        """Take in an edition (第七届) and a year (2021年) written before an event's name."""
+        head = self.text[sent.start:start]
+        m = _EDITION.search(head)
+        if m:
+            start, head = sent.start + m.start(), head[: m.start()]
+        m = _YEAR_PREFIX.search(head)
+        if m:
+            start, head = sent.start + m.start(), head[: m.start()]
+        elif head.endswith("、"):  # a slogan name: 2021年全国大众创业、万众创新活动周
+            m = re.search(r"(?:19|20)\d{2}年[\u4e00-\u9fff]{2,8}、$", head)
+            if m:
+                start = sent.start + m.start()
+        return start
+
+    def _named(self, name: str, kind: str, sent: Span, start: int) -> None:
+        date, until = self._date_of(sent, start)
+        if date is None and _TIED.match(self.text[sent.start:sent.end]) and self.events:
+            date = next(iter(self.events.values())).start
+        if kind == "分会场":
+            parent = next((k for k, e in reversed(self.events.items()) if e.kind != "分会场"), None)
+            venue = self._top(start, start + len(name), ("PLACE",))
+            if parent is not None:
+                full = self.events[parent].name + name
+                key = self._add_event(full, kind, sent, self.events[parent].start, self.events[parent].end, {name})
+                self._relate(key, "partOf", parent, sent)
+                if venue:
+                    self._relate(key, "location", venue[-1].key, sent)
+                return
+        key = self._add_event(name, kind, sent, date, until)
+        edition = _EDITION.search(self.text[max(sent.start, start - 8):start + 6])
+        m = re.match(r"(?:(?:19|20)\d{2}年)?第[0-9一二三四五六七八九十百零]+[届次](?P<series>.+)$", name)
+        if m and edition is not None and len(m["series"]) > len(kind):
+            series = self._add_event(m["series"], "系列", sent, None, None)
+            self._relate(key, "partOf", series, sent)
+            if name.startswith(("第一届", "第1届")) or "第一届" in name:
+                self.events[series].start = self.events[series].start or date
+        ctx = self.text[sent.start:start]
+        for rx in _ORGANIZER[:1]:
+            for m2 in rx.finditer(self.text, sent.start, sent.end):
+                for o in self._top(m2.start("x"), m2.end("x"), ("ORG",)):
+                    self._relate(key, "organizer", o.key, sent)
+        host = _HOST.search(ctx)
+        if host:
+            for o in self._top(sent.start + host.start("x"), sent.start + host.end("x"), ("ORG",)):
+                self._relate(key, "organizer", o.key, sent)
+        for m2 in _VENUE.finditer(self.text, sent.start, sent.end):
+            g = "x" if m2.group("x") else "y"
+            for o in self._top(m2.start(g), m2.end(g))[-1:]:
+                self._relate(key, "location", o.key, sent)
+        part = _PART_OF.search(self.text, sent.start, sent.end)
+        if part:
+            parent_name = self.text[part.start("x"):part.end("x")]
+            for k, ev in self.events.items():
+                if k != key and ev.name in parent_name:
+                    self._relate(key, "partOf", k, sent)
+
+    def visit(self) -> str | None:
+        """The inspection visit of the article: from its headline, else its first visit sentence."""
+        head = self.text[: self.headline_end] if self.headline_end else ""
+        candidates = [Span(0, self.headline_end)] if head and any(v in head for v in self.visit_verbs) else []
+        candidates += [s for s in self.st.sentences if s.start >= self.headline_end
+                       and any(re.search(rf"(?:{'|'.join(self.dest_words)}).{{1,30}}?{v}",
+                                         self.text[s.start:s.end]) for v in self.visit_verbs)]
+        if not candidates:
+            return None
+        sent = candidates[0]
+        clause = self.text[sent.start:sent.end]
+        people = self._top(sent.start, sent.end, ("PERSON",))
+        begin = people[0].start if people else sent.start
+        name = re.split(r"[，,。；;]", self.text[begin:sent.end])[0] if begin != sent.start else clause
+        name = re.sub(r"^(?:近日|日前|\d{4}年\d{1,2}月\d{1,2}日)[，,]?", "", name.split("，")[0]).strip()
+        body = [s for s in candidates if s.start >= self.headline_end] or self.st.sentences
+        evidence = body[0] if body else sent
+        date, until = self._date_of(evidence, evidence.end)
+        if date is None and self.ref:
+            date = self.ref[:7]
+        key = self._add_event(name, next((v for v in self.visit_verbs if v in clause), "调研"), evidence,
+                              date, until, {clause} if clause != name else None)
+        for s in candidates:
+            self._visit_targets(key, s)
+        return key
+
+    def _visit_targets(self, key: str, sent: Span) -> None:
+        """Where the visit went: 到X调研, 来到X, 实地调研A、B; who ran it: X调研组."""
+        text = self.text
+        for w in self.dest_words:
+            for m in re.finditer(w, text[sent.start:sent.end]):
+                pos = sent.start + m.end()
+                hit = self._top(pos, sent.end)
+                chain = []
+                for h in hit:
+                    if chain and text[chain[-1].end:h.start] not in ("", "、", "和", "及"):
+                        break
+                    if not chain and h.start != pos:
+                        break
+                    chain.append(h)
+                for h in chain:
+                    self._relate(key, "location", h.key, sent)
+        for m in re.finditer(r"(?P<x>[^，,。]{2,20}?)调研组", text[sent.start:sent.end]):
+            for o in self._top(sent.start + m.start("x"), sent.start + m.end("x"), ("ORG",)):
+                self._relate(key, "organizer", o.key, sent)
+
+    def people(self, main: str) -> None:
+        """Everyone the article names took part in its main event; so did bodies that joined it."""
+        for m in self.st.mentions:
+            if m.kind == "PERSON" and m.key:
+                self._relate(main, "participant", m.key, self.st.sentence_of(m.start))
+        for sent in self.st.sentences:
+            chunk = self.text[sent.start:sent.end]
+            if re.search(r"参加|出席|陪同", chunk) and not self._top(sent.start, sent.end, ("PERSON",)):
+                for o in self._top(sent.start, sent.end, ("ORG",)):
+                    self._relate(main, "participant", o.key, sent)
+            for m in re.finditer(r"与(?P<x>[^，,。]{2,30}?)(?:围绕|座谈|讨论|交流|会谈)", chunk):
+                for o in self._top(sent.start + m.start("x"), sent.start + m.end("x"), ("ORG",)):
+                    self._relate(main, "participant", o.key, sent)
+
+    def run(self) -> None:
+        main = self.visit()
+        self.named_events()
+        if main is None and self.events:
+            main = next(iter(self.events))
+        if main is None:
+            return
+        self.people(main)
+        if self.events[main].kind in self.visit_verbs:
+            for k, ev in self.events.items():
+                if k != main and ev.kind in ("座谈会", "会议", "联席会") and ev.start in (None, self.events[main].start):
+                    ev.start = ev.start or self.events[main].start
+                    self._relate(k, "partOf", main, ev.evidence)
+
+
+@Language.component("kg_events", assigns=["doc._.kg"], requires=["doc._.kg"])
+def kg_events(doc: Doc) -> Doc:
+    """Add events and their relations to the extraction."""
+    st = state(doc)
+    assert st.extraction is not None
+    reader = EventReader(st, doc.text)
+    reader.run()
+    st.extraction.events.update(reader.events)
+    st.extraction.relations += reader.relations
+    return doc
