@@ -24,8 +24,8 @@ from kg.pipeline.state import DocState, Mention, state
 
 _EDITION = re.compile(r"第[0-9一二三四五六七八九十百零]+[届次]$")
 _YEAR_PREFIX = re.compile(r"(?:19|20)\d{2}年$")
-_ORGANIZER = (re.compile(r"经(?P<x>[^，,。]{2,20}?)批准"), re.compile(r"由(?P<x>[^，,。]{2,40}?)(?:主办|承办|主持|举办)"),
-              re.compile(r"(?P<x>[^，,。]{2,40}?)(?:主办|承办)"))
+# Who held an event: 经X批准, 由X主办, X承办 (what precedes the verb, up to a clause break).
+_ORGANIZER = re.compile(r"经(?P<x>[^，,。]{2,20}?)批准|(?:由)?(?P<y>[^，,。]{2,40}?)(?:主办|承办)")
 _VENUE = re.compile(r"(?:在|于)(?P<x>[^，,。]{2,24}?)(?:举行|举办|召开|开幕|开展)|主会场设在(?P<y>[^，,。]{2,24})")
 _PART_OF = re.compile(r"作为(?P<x>[^，,。]{2,40}?)的[^，,。]{0,10}之一")
 _HOST = re.compile(r"(?P<x>[^，,。]{2,40}?)(?:召开|举行|举办)(?P<e>[^，,。]*)$")
@@ -147,10 +147,7 @@ class EventReader:
             if name.startswith(("第一届", "第1届")) or "第一届" in name:
                 self.events[series].start = self.events[series].start or date
         ctx = self.text[sent.start:start]
-        for rx in _ORGANIZER[:1]:
-            for m2 in rx.finditer(self.text, sent.start, sent.end):
-                for o in self._top(m2.start("x"), m2.end("x"), ("ORG",)):
-                    self._relate(key, "organizer", o.key, sent)
+        self._organizers(key, sent)
         host = _HOST.search(ctx)
         if host:
             for o in self._top(sent.start + host.start("x"), sent.start + host.end("x"), ("ORG",)):
@@ -165,6 +162,15 @@ class EventReader:
             for k, ev in self.events.items():
                 if k != key and ev.name in parent_name:
                     self._relate(key, "partOf", k, sent)
+
+    def _organizers(self, key: str, sent: Span) -> None:
+        """经X批准 and X主办/承办 in the event's sentence, or in the sentence after it."""
+        nxt = [s for s in self.st.sentences if s.start >= sent.end][:1]
+        for s in [sent, *nxt]:
+            for m in _ORGANIZER.finditer(self.text, s.start, s.end):
+                g = "x" if m.group("x") else "y"
+                for o in self._top(m.start(g), m.end(g), ("ORG",)):
+                    self._relate(key, "organizer", o.key, s)
 
     def visit(self) -> str | None:
         """The inspection visit of the article: from its headline, else its first visit sentence."""
@@ -236,7 +242,8 @@ class EventReader:
         self.people(main)
         if self.events[main].kind in self.visit_verbs:
             for k, ev in self.events.items():
-                if k != main and ev.kind in ("座谈会", "会议", "联席会") and ev.start in (None, self.events[main].start):
+                same_day = ev.start in (None, self.events[main].start)
+                if k != main and ev.kind in ("座谈会", "会议", "联席会") and same_day:
                     ev.start = ev.start or self.events[main].start
                     self._relate(k, "partOf", main, ev.evidence)
 

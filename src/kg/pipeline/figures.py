@@ -36,7 +36,10 @@ _FIGURE = re.compile(
 _MULT = {"万亿": Decimal(10) ** 12, "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4,
          "亿": Decimal(10) ** 8, "千": Decimal(1000)}
 _CLAUSE = re.compile(r"[，,；;：:。！？!?、（）()“”\n]")
-_LEAD = re.compile(r"^(?:其中|截至[^，,]*?(?:底|末|年|月|目前)|目前|此外|同时|另有|累计|共计|共|全省|全市|全州|全国|全县|全区|已|现有|拥有)+")
+_LEAD = re.compile(
+    r"^(?:其中|截至[^，,]*?(?:底|末|年|月|目前)|目前|此外|同时|另有|累计|共计|共"
+    r"|全省|全市|全州|全国|全县|全区|已|现有|拥有)+"
+)
 
 
 def _base(num: str, mult: str | None, unit: str) -> tuple[Decimal, str]:

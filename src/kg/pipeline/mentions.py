@@ -157,15 +157,6 @@ class NameGrower:
             if text[p - 1:p] in _LEVEL_CHARS and (p - 1 == self.lo or not _HAN.match(text[p - 2])):
                 return p - 1
         return None
-        while p > self.lo and pos - p < 6 and _HAN.match(text[p - 1]) and not _ends_with_stop(text, p, self.lo):
-            if p in self.place_at_end or p in self.suffix_ends:
-                return p
-            p -= 1
-        if p < pos and (p in self.place_at_end or p in self.suffix_ends):
-            return p
-        if p < pos and p > self.lo and text[p - 1] in _LEVEL_CHARS and (p - 1 == self.lo or not _HAN.match(text[p - 2])):
-            return p - 1
-        return None
 
 
 def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[Mention]) -> list[Mention]:
@@ -180,8 +171,8 @@ def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[
             w = text[i:i + n]
             if i + n > hi or w not in suffixes or i in in_title:
                 continue
-            if n == 1 and (text[i:i + 2] in _NOT_SUFFIX or (i + n) in in_title and text[i + 1:i + 2] == "长"
-                           and text[i - 1:i] != w):
+            if n == 1 and (text[i:i + 2] in _NOT_SUFFIX or ((i + n) in in_title and text[i + 1:i + 2] == "长"
+                           and text[i - 1:i] != w)):
                 continue
             if w == "委" and text[i - 1:i] == "党" and not _party_body(text, i - 1, places):
                 continue
@@ -201,7 +192,7 @@ def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[
         grower.name_at_end[e] = start
         cls, min_len = suffixes[w]
         name = text[start:e]
-        if e - start < min_len or name == w and len(w) < 3:
+        if e - start < min_len or (name == w and len(w) < 3):
             continue
         if any(ch.isdigit() for ch in name) or (cls in ("Park", "Organization") and _generic(name, w, places)):
             continue

@@ -19,7 +19,9 @@ from kg.pipeline.state import DocState, Mention, state
 
 _BREAK = re.compile(r"[，,。；;：:！？!?“”\"()（）\n]")
 _PAST = ("时任", "原")
-_GOV_LEVEL = {"省": "province", "市": "city", "州": "city", "县": "county", "区": "county", "旗": "county", "盟": "city"}
+_GOV_LEVEL = {
+    "省": "province", "市": "city", "州": "city", "盟": "city", "县": "county", "区": "county", "旗": "county",
+}
 _REGION_CHAIR = ("主席", "副主席", "常务副主席")
 _GAP = re.compile(r"^[\u4e00-\u9fff]{1,6}$")
 

@@ -210,7 +210,7 @@ class Resolver:
             if parent is not None:
                 continue
             places = self._places_in(m)
-            if places and m.cls != "Agency" or places and not self.entities[m.key].context.startswith(("party", "gov")):
+            if places and not self.entities[m.key].context.startswith(("party", "gov")):
                 self._relate(m.key, "locatedIn", places[-1].key, m)
         for a, b in zip(self.places, self.places[1:], strict=False):
             if a.end == b.start and a.division and b.division and b.division.parent == a.division.code:
