@@ -18,6 +18,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     except OSError as err:
         raise KGError(f"{path}: cannot write ({err.strerror or err})") from err
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes files private; outputs are for sharing
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -79,14 +79,15 @@ class EventReader:
         if o and not any(r.s == s and r.p == p and r.o == o for r in self.relations):
             self.relations.append(Relation(s, p, o, sent))
 
-    def _date_of(self, sent: Span, at: int) -> tuple[str | None, str | None]:
-        """The date written before ``at`` in the sentence (or anywhere in it)."""
+    def _date_of(self, sent: Span, at: int, end: int | None = None) -> tuple[str | None, str | None]:
+        """The event's date: the last one written before its name, else the most precise after it."""
         hits = self._sentence_dates(sent)
-        before = [h for h in hits if h.start < at] or hits
-        if not before:
-            return None, None
-        h = before[-1] if before is not hits else before[0]
-        return h.value, h.until
+        before = [h for h in hits if h.end <= at]
+        if before:
+            return before[-1].value, before[-1].until
+        after = sorted((h for h in hits if end is None or h.start >= end), key=lambda h: -len(h.value))
+        pick = after[0] if after else (hits[0] if hits else None)
+        return (pick.value, pick.until) if pick else (None, None)
 
     # -- finding events -----------------------------------------------------------
 
@@ -125,7 +126,7 @@ class EventReader:
         return start
 
     def _named(self, name: str, kind: str, sent: Span, start: int) -> None:
-        date, until = self._date_of(sent, start)
+        date, until = self._date_of(sent, start, start + len(name))
         if date is None and _TIED.match(self.text[sent.start:sent.end]) and self.events:
             date = next(iter(self.events.values())).start
         if kind == "分会场":
@@ -194,14 +195,14 @@ class EventReader:
             date = self.ref[:7]
         key = self._add_event(name, next((v for v in self.visit_verbs if v in clause), "调研"), evidence,
                               date, until, {clause} if clause != name else None)
-        for s in candidates:
+        for s in self.st.sentences:
             self._visit_targets(key, s)
         return key
 
     def _visit_targets(self, key: str, sent: Span) -> None:
         """Where the visit went: 到X调研, 来到X, 实地调研A、B; who ran it: X调研组."""
         text = self.text
-        for w in self.dest_words:
+        for w in (*self.dest_words, *self.object_verbs):
             for m in re.finditer(w, text[sent.start:sent.end]):
                 pos = sent.start + m.end()
                 hit = self._top(pos, sent.end)

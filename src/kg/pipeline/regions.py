@@ -64,8 +64,8 @@ def find_places(text: str, extra: dict[str, tuple[Division, ...]] | None = None)
     """Longest-first, left-to-right matches of division names in ``text``."""
     full, _ = _index()
     names = dict(full)
-    if extra:
-        names.update(extra)
+    for name, cands in (extra or {}).items():
+        names[name] = names.get(name, ()) + cands
     maxlen = max(map(len, names))
     hits, i = [], 0
     while i < len(text):
