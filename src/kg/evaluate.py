@@ -360,3 +360,11 @@ class Scorer:
 def score(gold: dict, graph: Dataset, text: str | None = None) -> dict:
     """The full report for one article (the same keys as ``kgeval.py --json``)."""
     return Scorer(gold, graph).run(text)
+
+
+def union_view(data: Dataset) -> Dataset:
+    """The same quads in a Dataset whose default graph is the union, as the scorer reads files."""
+    ds = Dataset(default_union=True)
+    ds.addN((s, p, o, ds.graph(g.identifier if hasattr(g, "identifier") else g))
+            for s, p, o, g in data.quads((None, None, None, None)))
+    return ds

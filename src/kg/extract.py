@@ -12,7 +12,7 @@ from rdflib import Dataset, Literal
 
 from kg.ingest import Article, load
 from kg.model import Entity, Extraction
-from kg.normalise import strip_invisible, strip_pinyin, MappedText, nfkc
+from kg.normalise import MappedText, nfkc, strip_invisible, strip_pinyin
 from kg.pipeline import make_nlp
 from kg.pipeline.state import DocState
 from kg.rdf import iris

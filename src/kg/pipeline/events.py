@@ -219,6 +219,11 @@ class EventReader:
             for o in self._top(sent.start + m.start("x"), sent.start + m.end("x"), ("ORG",)):
                 self._relate(key, "organizer", o.key, sent)
 
+    def _has_named_event(self) -> bool:
+        """Whether the story names an event by its suffix word (without recording it)."""
+        suffixes = words("event_suffixes.txt")
+        return any(s in self.text[self.headline_end:] for s in suffixes)
+
     def people(self, main: str) -> None:
         """Everyone the article names took part in its main event; so did bodies that joined it."""
         for m in self.st.mentions:
@@ -234,10 +239,18 @@ class EventReader:
                     self._relate(main, "participant", o.key, sent)
 
     def run(self) -> None:
-        main = self.visit()
-        self.named_events()
-        if main is None and self.events:
+        head = self.text[: self.headline_end]
+        if any(v in head for v in self.visit_verbs) or not self._has_named_event():
+            main = self.visit()
+            self.named_events()
+        else:  # the headline reports a named event; a visit in the story is one part of it
+            self.named_events()
             main = next(iter(self.events))
+            visit = self.visit()
+            if visit is not None and visit != main:
+                sent = self.events[visit].evidence
+                for m in self._top(sent.start, sent.end, ("PERSON",)):
+                    self._relate(visit, "participant", m.key, sent)
         if main is None:
             return
         self.people(main)

@@ -39,7 +39,7 @@ _NOT_NAME_END = frozenset(
 _COUNTERS = frozenset("年月日届次家个位名项期批号")
 _NUMERALS = re.compile(r"[0-9一二三四五六七八九十百千万两零〇]")
 # Characters that follow a name (等, 的) and are not part of it.
-_NOT_GIVEN = frozenset("等的了在到和与及说为是对将被把向从")
+_NOT_GIVEN = frozenset("等的了在到和与及说是对将被把向从")
 # A suffix is no suffix when the next character makes a word with its end (会议, 院长).
 _NOT_BEFORE = {"会": frozenset("议谈见展商上后同员长场"), "院": frozenset("长士校所落"), "心": frozenset("得")}
 # Single-character division suffixes: such a name stands alone only beside its parent,
@@ -267,7 +267,7 @@ def person_at(text: str, pos: int, hi: int, boundaries: set[int], blocked: set[i
         end = pos + fam + given
         if end > hi or not all(_HAN.match(c) for c in text[pos:end]) or any(i in blocked for i in range(pos, end)):
             continue
-        if any(c in _NOT_GIVEN for c in text[pos + fam:end]):
+        if text[end - 1] in _NOT_GIVEN:
             continue
         score = _follow_score(text, end, boundaries)
         if score > best_score or (score == best_score and best is not None and given == 2 and score >= 3):

@@ -86,6 +86,8 @@ class ChainReader:
                 org, org_key = it, (it.key if it.kind == "ORG" else None)
                 continue
             title = self._full_title(it, items[i - 1] if i else None)
+            if org is None and (bare := self._bare_region(it)) is not None:
+                org = bare
             kind = it.cls
             if kind == "gov" or (org is not None and org.kind == "PLACE" and title in _REGION_CHAIR
                                  and org.division and org.division.name.endswith("自治区")):
@@ -99,6 +101,14 @@ class ChainReader:
                 continue
             out.append(Position(p.key, title, target, sent, past))
         return out
+
+    def _bare_region(self, t: Mention) -> Mention | None:
+        """A bare level word right before a title (自治区副主席) as the home region of that level."""
+        for word, level in (("自治区", "province"), ("省", "province"), ("市", "city"), ("州", "city"),
+                            ("县", "county"), ("区", "county")):
+            if self.text[t.start - len(word):t.start] == word and (d := self.st.home.get(level)):
+                return Mention(t.start - len(word), t.start, word, "PLACE", "Place", division=d)
+        return None
 
     def _full_title(self, t: Mention, before: Mention | None) -> str:
         """A title with the words that qualify it (产业规划 + 经理) when they follow a body directly."""

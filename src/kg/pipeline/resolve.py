@@ -204,6 +204,9 @@ class Resolver:
                 parent = None
             if parent is not None and parent.cls in _UNIT_PARENTS and m.cls in _UNIT_PARENTS:
                 self._relate(m.key, "subOrganizationOf", parent.key, m)
+                unit = m.text[parent.end - m.start:] if parent.start == m.start else ""
+                if len(unit) >= 2 and m.key:
+                    self.entities[m.key].aliases.add(unit)
                 if parent.cls == "Agency":
                     self.entities[m.key].type = "Agency"
                 continue
@@ -245,13 +248,54 @@ class Resolver:
                 self.entities[owner].mentions.append(m.span)
                 self.st.mentions.append(m)
 
+    def _drop_nested_duplicates(self) -> None:
+        """A company inside a company's name (某某股份有限公司某某分公司) is not a second entity."""
+        groups = {"Company": "Company", "Organization": "Organization"}
+        self.orgs = [m for m in self.orgs if not any(
+            o is not m and o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end)
+            and groups.get(o.cls) is not None and groups.get(o.cls) == groups.get(m.cls) for o in self.orgs)]
+
+    def _wanted_place(self, p: Mention) -> bool:
+        """Places named on their own, or inside a park's or a body's name (where locatedIn needs them)."""
+        if p.division is None or p.division.level == "nation":
+            return False
+        hosts = [o for o in self.orgs if o.start <= p.start and p.end <= o.end]
+        return not hosts or any(o.cls in ("Park", "Agency") for o in hosts)
+
+    def _bare_owner(self, word: str) -> str | None:
+        """The one entity of the article whose name ends in a bare suffix word, if exactly one."""
+        owners = {k for k, e in self.entities.items() if e.type != "Place" and self._normal(e.name).endswith(word)}
+        return owners.pop() if len(owners) == 1 else None
+
+    def _organisations(self) -> None:
+        """Entities for names, then for bare words (管委会) and units named after them (管委会经发部)."""
+        bare = [m for m in self.orgs if self._normal(m.text) in _BARE]
+        on_bare = [m for m in self.orgs if m not in bare and any(
+            b.start == m.start and b.end < m.end for b in bare)]
+        for m in self.orgs:
+            if m not in bare and m not in on_bare:
+                self.org_entity(m)
+        for m in bare:
+            owner = self._bare_owner(self._normal(m.text))
+            if owner is None:
+                self.org_entity(m)
+                continue
+            m.key = owner
+            self.entities[owner].aliases.add(m.text)
+            self.entities[owner].mentions.append(m.span)
+        for m in on_bare:
+            head = max((b for b in bare if b.start == m.start and b.end < m.end), key=lambda b: b.end)
+            if head.key and self.entities[head.key].name != head.text:
+                m.full = self.entities[head.key].name + m.text[head.end - m.start:]
+            self.org_entity(m)
+
     def run(self) -> None:
+        self._drop_nested_duplicates()
         for p in self.places:
-            if p.division is not None:
+            if self._wanted_place(p):
                 self.place_entity(p)
         self.lists()
-        for m in self.orgs:
-            self.org_entity(m)
+        self._organisations()
         for m in self.st.mentions:
             if m.kind == "PERSON":
                 self.person_entity(m)

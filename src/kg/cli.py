@@ -1,0 +1,297 @@
+"""``kg``: a thin command line over the library (extract, build, query, validate, viz).
+
+Each command parses its options, calls the library, and prints. Every error the
+library raises on purpose (:class:`~kg.errors.KGError`) becomes one line on stderr,
+``error: <message>``, and exit status 1; usage errors are typer's own (status 2).
+Heavy modules (spaCy via :mod:`kg.extract`, pySHACL, pyvis) are imported inside the
+commands that need them, so ``kg --help`` and ``kg query`` start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from kg import __version__
+from kg.errors import KGError
+from kg.serialise import rdf_format, serialise, write_rdf
+from kg.store import Counts, Store, find_inputs
+from kg.store import build as build_store
+
+app = typer.Typer(
+    name="kg",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# soft_wrap: a message naming a long path stays on one line (tables still fit the width).
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Format(StrEnum):
+    """Output formats of ``kg query``."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+StoreOption = Annotated[
+    Path | None, typer.Option("--store", metavar="DIR", help="The store folder (made by kg build).")
+]
+GraphOption = Annotated[
+    Path | None,
+    typer.Option("--graph", metavar="FILE", help="A graph file instead: .ttl .trig .nq .nt .jsonld"),
+]
+TitleOption = Annotated[str, typer.Option("--title", help="Title of the HTML page.")]
+
+
+USAGE = 2
+"""Exit status of a usage error, as typer gives for a missing option."""
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``error: message`` as one line on stderr; return the exit to raise."""
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    return typer.Exit(code)
+
+
+def command(fn: Callable[P, R]) -> Callable[P, R]:
+    """Register ``fn`` as a command whose KGErrors become one clean line and exit 1.
+
+    Its docstring is the help, with the lines of each paragraph joined so the help
+    formatter wraps them to the terminal instead of keeping the source's breaks.
+    """
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except KGError as error:
+            raise fail(str(error)) from error
+
+    return app.command(help=help_text(fn))(run)
+
+
+def help_text(fn: Callable[..., object]) -> str:
+    """A docstring as help: paragraphs kept, the lines inside each joined."""
+    return re.sub(r"(?<!\n)\n(?!\n)", " ", inspect.cleandoc(fn.__doc__ or ""))
+
+
+def open_source(store: Path | None, graph: Path | None) -> Store:
+    """The store to read: ``--store DIR`` (read-only) or ``--graph FILE`` (loaded in memory)."""
+    if (store is None) == (graph is None):
+        raise fail("give exactly one of --store DIR or --graph FILE", USAGE)
+    if store is not None:
+        return Store(store, read_only=True)
+    return Store.from_file(graph)
+
+
+def html_path(path: Path) -> Path:
+    """Check an HTML output name before any work is done."""
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise KGError(f"{path}: the view is an HTML page; name it with .html")
+    return path
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Turn Chinese government and tech-policy news into an RDF knowledge graph, and query it.
+
+    Example: kg build data/sample --store out/store -o out/graph.trig --html out/graph.html
+    """
+
+
+@command
+def extract(
+    file: Annotated[Path, typer.Argument(help="An article: .txt or .html, any encoding.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write here, in the format of the extension: .ttl .trig .nq .jsonld"
+        ),
+    ] = None,
+) -> None:
+    """Extract one article to RDF (Turtle on stdout unless -o is given).
+
+    Example: kg extract data/sample/seed-001.txt -o seed-001.trig
+    """
+    from kg.extract import extract_file
+
+    if output is not None:
+        rdf_format(output)
+    dataset = extract_file(file)
+    if output is None:
+        typer.echo(serialise(dataset, ".ttl"), nl=False)
+        return
+    write_rdf(dataset, output)
+    out.print(f"wrote {output}")
+
+
+@command
+def build(
+    inputs: Annotated[
+        list[Path], typer.Argument(metavar="INPUT", help="Article files and folders (recursed).")
+    ],
+    store: Annotated[Path, typer.Option("--store", metavar="DIR", help="The store folder, made if missing.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Also export the graph: .trig .nq .ttl .jsonld")
+    ] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the interactive view.")] = None,
+    title: TitleOption = "govnews-kg",
+    fresh: Annotated[bool, typer.Option("--fresh", help="Empty the store first.")] = False,
+) -> None:
+    """Extract every article into the store; running it again on the same input changes nothing.
+
+    Folders are searched recursively for *.txt, *.html and *.htm (gold files and notes
+    beside them are skipped). Prints counts by class and the SHACL result. Each
+    article's graph is replaced, but entity facts are only ever added: after
+    upgrading kg, rebuild with --fresh so no stale entity facts remain.
+
+    Example: kg build data/sample --store out/store -o out/graph.trig --html out/graph.html
+    """
+    from kg.validate import validate
+
+    if output is not None:
+        rdf_format(output)
+    if html is not None:
+        html_path(html)
+    files = find_inputs(inputs)
+    with Store(store) as st:
+        if fresh:
+            st.clear()
+        build_store(st, track(files, description="extracting", console=err, transient=True))
+        if output is not None:
+            st.export(output)
+        counts = st.counts()
+        dataset = st.to_dataset()
+    out.print(f"{store}: {len(files)} article file(s) read")
+    print_counts(counts)
+    report = validate(dataset)
+    if report.conforms:
+        out.print("SHACL: [green]conforms[/]")
+    else:
+        n = len(report.violations)
+        out.print(f"SHACL: [red]{n} violation(s)[/]; see: kg validate --store {store}")
+    if output is not None:
+        out.print(f"wrote {output}")
+    if html is not None:
+        view(dataset, html, title)
+
+
+def print_counts(counts: Counts) -> None:
+    """The summary table of a store: resources per class, then articles, graphs and quads."""
+    table = Table("class", "count")
+    for name, n in counts.by_class.items():
+        table.add_row(name, str(n))
+    table.add_section()
+    for name, n in (("articles", counts.articles), ("named graphs", counts.graphs), ("quads", counts.quads)):
+        table.add_row(name, str(n))
+    out.print(table)
+
+
+def view(dataset: object, html: Path, title: str) -> None:
+    """Write the HTML view and say what it drew."""
+    from kg.visualise import write_html
+
+    summary = write_html(dataset, html, title=title)
+    out.print(f"wrote {html} ({summary.nodes} nodes, {summary.edges} edges)")
+
+
+@command
+def query(
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file or a name in queries/.")
+    ],
+    store: StoreOption = None,
+    graph: GraphOption = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", metavar="NAME=VALUE", help="Bind a selected variable (repeatable)."),
+    ] = None,
+) -> None:
+    """Run a read-only SPARQL query over all graphs; kg:, kgr:, rdfs: … are predeclared.
+
+    json is SPARQL 1.1 Query Results JSON (language tags and datatypes kept); csv and
+    table show plain values. A --param value is an IRI (<…> or kg:Official), a literal
+    as written ("…"@en, 2021), or else Chinese text, matched as a @zh literal.
+
+    Example: kg query 12-title-holders --store out/store --param title=厅长 --format csv
+    """
+    from kg.query import format_result, load_query, parse_params, run_query, to_table
+
+    checked = load_query(query)
+    params = parse_params(param or [])
+    with open_source(store, graph) as st:
+        result = run_query(st, checked, params)
+    if fmt is Format.table:
+        out.print(to_table(result, title=Path(checked.name).stem))
+    else:
+        typer.echo(format_result(result, fmt.value), nl=False)
+
+
+@command
+def validate(store: StoreOption = None, graph: GraphOption = None) -> None:
+    """Check the graph against the SHACL shapes; exit status 1 on any violation.
+
+    Example: kg validate --store out/store
+    """
+    from kg.validate import validate as run_validation
+
+    with open_source(store, graph) as st:
+        report = run_validation(st.to_dataset())
+    out.print(report.text)
+    if not report.conforms:
+        raise fail(f"the graph does not conform: {len(report.violations)} SHACL violation(s)")
+
+
+@command
+def viz(
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML page to write.")],
+    store: StoreOption = None,
+    graph: GraphOption = None,
+    title: TitleOption = "govnews-kg",
+) -> None:
+    """Draw the graph as one self-contained interactive HTML page.
+
+    Example: kg viz --store out/store -o out/graph.html
+    """
+    html_path(output)
+    with open_source(store, graph) as st:
+        dataset = st.to_dataset()
+    view(dataset, output, title)
+
+
+def main() -> None:
+    """Console-script entry point (``kg``)."""
+    app(prog_name="kg")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
