@@ -36,7 +36,7 @@ def main() -> None:
         parents[depth] = code
         if depth and code == parent:  # municipalities repeat themselves one level down
             continue
-        if depth == 2 and (int(code[-2:]) >= 70 or name.endswith("开发区")):
+        if depth == 2 and (70 < int(code[-2:]) < 80 or name.endswith("开发区")):
             continue  # development zones are parks, not administrative divisions
         rows.append((code, name, short, LEVELS[depth], parent))
     header = (

@@ -2,7 +2,9 @@
 
 Each command parses its options, calls the library, and prints. Every error the
 library raises on purpose (:class:`~kg.errors.KGError`) becomes one line on stderr,
-``error: <message>``, and exit status 1; usage errors are typer's own (status 2).
+``error: <message>``, and exit status 1; usage errors exit with status 2, as typer's
+own do. Consoles print text as it is (no rich markup), since paths and article text
+may hold brackets; colour is given by :class:`~rich.text.Text` styles.
 Heavy modules (spaCy via :mod:`kg.extract`, pySHACL, pyvis) are imported inside the
 commands that need them, so ``kg --help`` and ``kg query`` start fast.
 """
@@ -12,22 +14,25 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
+from rich.text import Text
 
 from kg import __version__
 from kg.errors import KGError
 from kg.serialise import rdf_format, serialise, write_rdf
 from kg.store import Counts, Store, find_inputs
 from kg.store import build as build_store
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
 
 app = typer.Typer(
     name="kg",
@@ -36,8 +41,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # soft_wrap: a message naming a long path stays on one line (tables still fit the width).
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, markup=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -102,14 +107,14 @@ def open_source(store: Path | None, graph: Path | None) -> Store:
     return Store.from_file(graph)
 
 
-def html_path(path: Path) -> Path:
-    """Check an HTML output name before any work is done."""
+def check_html_name(path: Path) -> None:
+    """Refuse a view name that is not .html before any work is done."""
     if path.suffix.lower() not in (".html", ".htm"):
         raise KGError(f"{path}: the view is an HTML page; name it with .html")
-    return path
 
 
 def version_callback(value: bool) -> None:
+    """``kg --version``: print and stop before any command runs."""
     if value:
         typer.echo(f"kg {__version__}")
         raise typer.Exit()
@@ -132,9 +137,7 @@ def extract(
     file: Annotated[Path, typer.Argument(help="An article: .txt or .html, any encoding.")],
     output: Annotated[
         Path | None,
-        typer.Option(
-            "-o", "--output", help="Write here, in the format of the extension: .ttl .trig .nq .jsonld"
-        ),
+        typer.Option("-o", "--output", help="Write here, in the format of the extension: .ttl .trig .nq .jsonld"),
     ] = None,
 ) -> None:
     """Extract one article to RDF (Turtle on stdout unless -o is given).
@@ -155,9 +158,7 @@ def extract(
 
 @command
 def build(
-    inputs: Annotated[
-        list[Path], typer.Argument(metavar="INPUT", help="Article files and folders (recursed).")
-    ],
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="Article files and folders (recursed).")],
     store: Annotated[Path, typer.Option("--store", metavar="DIR", help="The store folder, made if missing.")],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Also export the graph: .trig .nq .ttl .jsonld")
@@ -180,7 +181,7 @@ def build(
     if output is not None:
         rdf_format(output)
     if html is not None:
-        html_path(html)
+        check_html_name(html)
     files = find_inputs(inputs)
     with Store(store) as st:
         if fresh:
@@ -194,10 +195,10 @@ def build(
     print_counts(counts)
     report = validate(dataset)
     if report.conforms:
-        out.print("SHACL: [green]conforms[/]")
+        out.print(Text.assemble("SHACL: ", ("conforms", "green")))
     else:
-        n = len(report.violations)
-        out.print(f"SHACL: [red]{n} violation(s)[/]; see: kg validate --store {store}")
+        violations = (f"{len(report.violations)} violation(s)", "red")
+        out.print(Text.assemble("SHACL: ", violations, f"; see: kg validate --store {store}"))
     if output is not None:
         out.print(f"wrote {output}")
     if html is not None:
@@ -215,7 +216,7 @@ def print_counts(counts: Counts) -> None:
     out.print(table)
 
 
-def view(dataset: object, html: Path, title: str) -> None:
+def view(dataset: Dataset, html: Path, title: str) -> None:
     """Write the HTML view and say what it drew."""
     from kg.visualise import write_html
 
@@ -225,9 +226,7 @@ def view(dataset: object, html: Path, title: str) -> None:
 
 @command
 def query(
-    query: Annotated[
-        str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file or a name in queries/.")
-    ],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file or a name in queries/.")],
     store: StoreOption = None,
     graph: GraphOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
@@ -282,7 +281,7 @@ def viz(
 
     Example: kg viz --store out/store -o out/graph.html
     """
-    html_path(output)
+    check_html_name(output)
     with open_source(store, graph) as st:
         dataset = st.to_dataset()
     view(dataset, output, title)
@@ -294,4 +293,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rich.table import Table
+from rich.text import Text
 
 from kg.errors import QueryError
 from kg.paths import queries_dir
@@ -42,9 +43,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FORMATS = ("table", "csv", "json")
-_UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
+_UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -52,21 +51,8 @@ _TERM_START = re.compile(r'[<"\'+\-0-9]|[A-Za-z][\w-]*:')
 _XSD = PREFIXES["xsd"]
 _INTEGERS = {
     f"{_XSD}{t}"
-    for t in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    )
+    for t in "integer int long short byte nonNegativeInteger positiveInteger negativeInteger "
+    "nonPositiveInteger unsignedInt unsignedLong unsignedShort unsignedByte".split()
 }
 _FLOATS = {f"{_XSD}{t}" for t in ("double", "float")}
 _XSD_BOOLEAN = ox.NamedNode(f"{_XSD}boolean")
@@ -112,16 +98,15 @@ def _query_path(spec: str) -> Path | None:
     """The file ``spec`` names, or None when ``spec`` is SPARQL text."""
     if any(c in spec for c in "{<\n"):  # every query but the shortest DESCRIBE has a { … }
         return None
-    if spec.endswith(".rq") or "/" in spec or Path(spec).is_file():
-        path = Path(spec)
-        if not path.is_file():
+    if spec.endswith(".rq") or "/" in spec or _is_file(spec):
+        if not _is_file(spec):
             raise QueryError(f"{spec}: no such query file")
-        return path
+        return Path(spec)
     if not _NAME.fullmatch(spec):
         return None
     folder = queries_dir()
     exact = folder / f"{spec}.rq"
-    if exact.is_file():
+    if _is_file(str(exact)):
         return exact
     matches = sorted(folder.glob(f"{spec}-*.rq"))
     if len(matches) == 1:
@@ -129,6 +114,14 @@ def _query_path(spec: str) -> Path | None:
     known = ", ".join(p.stem for p in sorted(folder.glob("*.rq"))) or f"none in {folder}"
     what = "is ambiguous" if matches else "is not a query name"
     raise QueryError(f"{spec}: {what}; known queries: {known}")
+
+
+def _is_file(spec: str) -> bool:
+    """Whether ``spec`` names a file; False for text that cannot be a path (too long …)."""
+    try:
+        return Path(spec).is_file()
+    except OSError:
+        return False
 
 
 def check_query(text: str, name: str = "<query>") -> Query:
@@ -163,12 +156,12 @@ def parse_term(value: str) -> Term:
         return ox.Literal(value, language="zh")
     prologue = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
     try:
-        (triple,) = ox.parse(f"{prologue}<urn:x-kg:s> <urn:x-kg:p> {value} .", format=ox.RdfFormat.TURTLE)
-    except (SyntaxError, ValueError) as err:
-        raise QueryError(
-            f"parameter value {value!r} is not an IRI, prefixed name or literal ({err})"
-        ) from err
-    return triple.object
+        triples = list(ox.parse(f"{prologue}<urn:x-kg:s> <urn:x-kg:p> {value} .", format=ox.RdfFormat.TURTLE))
+    except SyntaxError as err:
+        raise QueryError(f"parameter value {value!r} is not an IRI, prefixed name or literal ({err})") from err
+    if len(triples) != 1:
+        raise QueryError(f"parameter value {value!r} is not one RDF term")
+    return triples[0].object
 
 
 def run_query(store: Store, query: Query | str, params: dict[str, Term] | None = None) -> QueryResult:
@@ -183,9 +176,7 @@ def run_query(store: Store, query: Query | str, params: dict[str, Term] | None =
         answer = bool(answers)
         return QueryResult(["ask"], [(ox.Literal(str(answer).lower(), datatype=_XSD_BOOLEAN),)], answer)
     if isinstance(answers, ox.QueryTriples):
-        return QueryResult(
-            ["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in answers]
-        )
+        return QueryResult(["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in answers])
     variables = [v.value for v in answers.variables]
     return QueryResult(variables, [tuple(solution) for solution in answers])
 
@@ -234,10 +225,16 @@ def to_frame(result: QueryResult) -> pd.DataFrame:
 
 
 def to_table(result: QueryResult, title: str | None = None) -> Table:
-    """A rich Table of the answers, IRIs shortened to prefixed names."""
-    table = Table(*result.variables, title=title, caption=f"{len(result.rows)} row(s)")
+    """A rich Table of the answers, IRIs shortened to prefixed names.
+
+    Cells are :class:`~rich.text.Text`, so brackets in article text are shown, not
+    read as rich markup.
+    """
+    table = Table(title=Text(title) if title else None, caption=f"{len(result.rows)} row(s)")
+    for variable in result.variables:
+        table.add_column(variable, overflow="fold")  # wrap long names and IRIs, never cut them
     for row in result.rows:
-        table.add_row(*(plain(t, short=True) for t in row))
+        table.add_row(*(Text(plain(t, short=True)) for t in row))
     return table
 
 

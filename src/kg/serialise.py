@@ -108,11 +108,7 @@ def to_oxigraph(data: rdflib.Graph) -> Iterable[ox.Quad]:
     if isinstance(data, rdflib.Dataset):
         for s, p, o, g in data.quads((None, None, None, None)):
             graph_id = g.identifier if isinstance(g, rdflib.Graph) else g
-            graph = (
-                ox.DefaultGraph()
-                if graph_id is None or graph_id == DATASET_DEFAULT_GRAPH_ID
-                else _term(graph_id)
-            )
+            graph = ox.DefaultGraph() if graph_id is None or graph_id == DATASET_DEFAULT_GRAPH_ID else _term(graph_id)
             yield ox.Quad(_term(s), _term(p), _term(o), graph)
     else:
         for s, p, o in data:

@@ -24,7 +24,7 @@ import rdflib
 
 from kg.errors import InputError, KGError, QueryError, StoreError
 from kg.rdf.namespaces import ENTITY_GRAPH, KGR, PREFIXES
-from kg.serialise import RdfData, canonical_quads, rdf_format, to_oxigraph, to_rdflib, write_rdf
+from kg.serialise import RdfData, canonical_quads, rdf_format, to_rdflib, write_rdf
 
 ARTICLE_GRAPH_PREFIX = str(KGR["graph/article/"])
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
@@ -70,7 +70,7 @@ class Store:
         syntax = rdf_format(path)
         store = cls()
         try:
-            store._ox.load(path=str(path), format=syntax)
+            store.oxigraph.load(path=str(path), format=syntax)
         except FileNotFoundError as err:
             raise InputError(f"{path}: no such file") from err
         except SyntaxError as err:
@@ -92,30 +92,22 @@ class Store:
         self._ox = None
 
     @property
-    def ox(self) -> ox.Store:
+    def oxigraph(self) -> ox.Store:
         """The underlying :class:`pyoxigraph.Store`, for callers that stream quads."""
         if self._ox is None:
             raise StoreError(f"{self.path or 'in-memory store'}: store is closed")
         return self._ox
 
     def __len__(self) -> int:
-        return len(self.ox)
+        return len(self.oxigraph)
 
     def __iter__(self) -> Iterator[ox.Quad]:
-        return iter(self.ox)
-
-    def add(self, data: RdfData) -> None:
-        """Add quads (an rdflib Graph/Dataset or Oxigraph quads) in one transaction."""
-        quads = to_oxigraph(data) if isinstance(data, rdflib.Graph) else data
-        try:
-            self.ox.extend(quads)
-        except OSError as err:
-            raise StoreError(f"{self.path}: cannot write ({err})") from err
+        return iter(self.oxigraph)
 
     def clear(self) -> None:
         """Remove every quad and graph (``kg build --fresh``)."""
         try:
-            self.ox.clear()
+            self.oxigraph.clear()
         except OSError as err:
             raise StoreError(f"{self.path or 'store'}: cannot clear ({err})") from err
 
@@ -125,22 +117,26 @@ class Store:
         ``dataset`` may hold only the article graph ``graph`` and the entity graph.
         The old article graph is dropped and the new one written by a single SPARQL
         update, because pyoxigraph exposes its transactions only through ``update``:
-        a reader sees the old article or the new one, never neither.
+        a reader sees the old article or the new one, never neither. The entity graph
+        may hold no blank node: each insert would mint a new one, and a second build
+        would no longer leave the store as it was.
         """
         article = ox.NamedNode(str(graph))
+        entities = ox.NamedNode(str(ENTITY_GRAPH))
         quads = canonical_quads(dataset)
-        allowed = {article, ox.NamedNode(str(ENTITY_GRAPH))}
-        stray = sorted({str(q.graph_name) for q in quads if q.graph_name not in allowed})
+        stray = sorted({str(q.graph_name) for q in quads if q.graph_name not in (article, entities)})
         if stray:
             raise StoreError(
                 f"article data for {article.value} holds other graphs ({', '.join(stray)}); "
                 "expected only the article graph and the entity graph"
             )
+        if any(q.graph_name == entities and ox.BlankNode in (type(q.subject), type(q.object)) for q in quads):
+            raise StoreError(f"article data for {article.value} puts a blank node in the entity graph")
         update = f"DROP SILENT GRAPH {article} ;\n"
         if quads:
             update += "INSERT DATA {\n" + _quad_data(quads) + "}\n"
         try:
-            self.ox.update(update)
+            self.oxigraph.update(update)
         except (OSError, SyntaxError) as err:
             raise StoreError(f"{self.path or 'store'}: cannot replace {article.value} ({err})") from err
 
@@ -153,9 +149,7 @@ class Store:
         """
         subs = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
         try:
-            return self.ox.query(
-                sparql, use_default_graph_as_union=True, prefixes=PREFIXES, substitutions=subs
-            )
+            return self.oxigraph.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES, substitutions=subs)
         except SyntaxError as err:
             raise QueryError(f"invalid SPARQL: {err}") from err
         except RuntimeError as err:  # pyoxigraph's way of rejecting a substitution
@@ -165,15 +159,15 @@ class Store:
 
     def to_dataset(self) -> rdflib.Dataset:
         """Every quad as an rdflib Dataset, for the rdflib-based validator and view."""
-        return to_rdflib(self.ox)
+        return to_rdflib(self.oxigraph)
 
     def export(self, path: str | Path) -> None:
         """Write every quad to ``path`` (format from its extension), canonical and atomic."""
-        write_rdf(self.ox, path)
+        write_rdf(self.oxigraph, path)
 
     def named_graphs(self) -> list[str]:
         """Every named graph's IRI, sorted."""
-        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode))
 
     def article_graphs(self) -> list[str]:
         """The IRIs of the articles' named graphs, sorted."""
@@ -280,9 +274,7 @@ def find_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 def article_graph(dataset: rdflib.Dataset, source: Path | str = "<data>") -> str:
     """The one article graph an extraction holds (every named graph but the entity graph)."""
-    graphs = {
-        str(g.identifier) for g in dataset.graphs() if str(g.identifier).startswith(ARTICLE_GRAPH_PREFIX)
-    }
+    graphs = {str(g.identifier) for g in dataset.graphs() if str(g.identifier).startswith(ARTICLE_GRAPH_PREFIX)}
     if len(graphs) != 1:
         raise KGError(f"{source}: expected one article graph in the extraction, found {len(graphs)}")
     return graphs.pop()

@@ -29,6 +29,12 @@ _ORGANIZER = re.compile(r"经(?P<x>[^，,。]{2,20}?)批准|(?:由)?(?P<y>[^，,
 _VENUE = re.compile(r"(?:在|于)(?P<x>[^，,。]{2,24}?)(?:举行|举办|召开|开幕|开展)|主会场设在(?P<y>[^，,。]{2,24})")
 _PART_OF = re.compile(r"作为(?P<x>[^，,。]{2,40}?)的[^，,。]{0,10}之一")
 _HOST = re.compile(r"(?P<x>[^，,。]{2,40}?)(?:召开|举行|举办)(?P<e>[^，,。]*)$")
+_HAN_AFTER = re.compile(r"(?!以来|起|底|末|内|至|到|举办|举行|召开|开展|成功)[\u4e00-\u9fff]")
+_JOINED = re.compile(r"[\u4e00-\u9fff]{0,6}暨|·")
+# A visit that is invited, wished for or planned has not happened (欢迎各方到某地考察).
+_NOT_DONE = re.compile(r"欢迎|邀请|希望|将到|拟|计划|适时")
+_LASTS = re.compile(r"持续到|持续至|一直到|延续到")
+_CONVENED = re.compile(r"(?:召开|举行|举办)的?$")
 _TIED = re.compile(r"^(?:会上|会后|当天|随后|座谈会上|期间)")
 
 
@@ -42,6 +48,8 @@ class EventReader:
         self.ref = reference_date(text, st)
         self.events: dict[str, Event] = {}
         self.relations: list[Relation] = []
+        self.elsewhere: set[str] = set()
+        """People who took part in another event than the main one, and only that."""
         self.headline_end = text.find("\n") if st.meta.headline and text.startswith(st.meta.headline) else 0
         visit, dest, objects = lines("visit_verbs.txt")
         self.visit_verbs, self.dest_words, self.object_verbs = visit, dest, objects
@@ -59,7 +67,9 @@ class EventReader:
         return out
 
     def _sentence_dates(self, sent: Span) -> list:
-        return [d for d in find_dates(self.text, sent.start, sent.end, self.ref)]
+        """Dates of a sentence that say when (2021年，…), not years that qualify a noun (2015年科技工作)."""
+        return [d for d in find_dates(self.text, sent.start, sent.end, self.ref)
+                if len(d.value) > 4 or not _HAN_AFTER.match(self.text, d.end)]
 
     def _add_event(self, name: str, kind: str, sent: Span, start: str | None, end: str | None,
                    aliases: set[str] | None = None) -> str:
@@ -97,6 +107,7 @@ class EventReader:
         for sent in self.st.sentences:
             places = [m for m in self.st.mentions if m.kind == "PLACE" and sent.start <= m.start < sent.end]
             grower = NameGrower(self.text, sent.start, places, [])
+            found: list[tuple[int, int, str]] = []
             i = sent.start
             while i < sent.end:
                 w = next((s for s in suffixes if self.text.startswith(s, i) and i + len(s) <= sent.end), None)
@@ -104,11 +115,25 @@ class EventReader:
                     i += 1
                     continue
                 start = self._extend(grower.grow(i), sent)
-                name = self.text[start:i + len(w)]
+                if found and _JOINED.fullmatch(self.text[found[-1][1]:start]):
+                    start = found.pop()[0]  # 甲活动周暨乙活动周·丙成果展 is one event
+                found.append((start, i + len(w), w))
                 i += len(w)
-                if name == w or len(name) < len(w) + 2:
-                    continue
-                self._named(name, w, sent, start)
+            for start, end, w in found:
+                name = self.text[start:end]
+                if name == w:
+                    self._bare(w, sent, start)
+                elif len(name) >= len(w) + 2:
+                    self._named(name, w, sent, start)
+
+    def _bare(self, kind: str, sent: Span, start: int) -> None:
+        """A bare 座谈会/论坛: a new event when something convenes it, else a reference to the last one."""
+        if _CONVENED.search(self.text[sent.start:start]):
+            self._named(kind, kind, sent, start)
+            return
+        last = next((k for k, e in reversed(self.events.items()) if e.kind == kind), None)
+        if last is not None:
+            self._organizers(last, sent)
 
     def _extend(self, start: int, sent: Span) -> int:
         """Take in an edition (第七届) and a year (2021年) written before an event's name."""
@@ -139,6 +164,8 @@ class EventReader:
                 if venue:
                     self._relate(key, "location", venue[-1].key, sent)
                 return
+        if until is None and (m := _LASTS.search(self.text, start, sent.end)):
+            until = next((d.value for d in find_dates(self.text, m.end(), sent.end, self.ref)), None)
         key = self._add_event(name, kind, sent, date, until)
         edition = _EDITION.search(self.text[max(sent.start, start - 8):start + 6])
         m = re.match(r"(?:(?:19|20)\d{2}年)?第[0-9一二三四五六七八九十百零]+[届次](?P<series>.+)$", name)
@@ -178,6 +205,7 @@ class EventReader:
         head = self.text[: self.headline_end] if self.headline_end else ""
         candidates = [Span(0, self.headline_end)] if head and any(v in head for v in self.visit_verbs) else []
         candidates += [s for s in self.st.sentences if s.start >= self.headline_end
+                       and not _NOT_DONE.search(self.text[s.start:s.end])
                        and any(re.search(rf"(?:{'|'.join(self.dest_words)}).{{1,30}}?{v}",
                                          self.text[s.start:s.end]) for v in self.visit_verbs)]
         if not candidates:
@@ -202,6 +230,8 @@ class EventReader:
     def _visit_targets(self, key: str, sent: Span) -> None:
         """Where the visit went: 到X调研, 来到X, 实地调研A、B; who ran it: X调研组."""
         text = self.text
+        if _NOT_DONE.search(text[sent.start:sent.end]):
+            return
         for w in (*self.dest_words, *self.object_verbs):
             for m in re.finditer(w, text[sent.start:sent.end]):
                 pos = sent.start + m.end()
@@ -227,7 +257,7 @@ class EventReader:
     def people(self, main: str) -> None:
         """Everyone the article names took part in its main event; so did bodies that joined it."""
         for m in self.st.mentions:
-            if m.kind == "PERSON" and m.key:
+            if m.kind == "PERSON" and m.key and m.key not in self.elsewhere:
                 self._relate(main, "participant", m.key, self.st.sentence_of(m.start))
         for sent in self.st.sentences:
             chunk = self.text[sent.start:sent.end]
@@ -251,6 +281,7 @@ class EventReader:
                 sent = self.events[visit].evidence
                 for m in self._top(sent.start, sent.end, ("PERSON",)):
                     self._relate(visit, "participant", m.key, sent)
+                    self.elsewhere.add(m.key)
         if main is None:
             return
         self.people(main)
