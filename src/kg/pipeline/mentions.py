@@ -200,6 +200,10 @@ def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[
     return [o for o in out if o.suffix not in _DIVISION or _division_ok(o, out, places, titles_, text)]
 
 
+# A park or organisation named from its rank (省级…, 国家…) is a category, not a name.
+_RANKS = ("国家级", "国家", "省级", "市级", "县级", "区级", "州级")
+
+
 @cache
 def _generic_modifiers() -> tuple[str, ...]:
     return tuple(sorted(words("generic_modifiers.txt"), key=len, reverse=True))
@@ -215,7 +219,7 @@ def _generic(name: str, suffix: str, places: list[Mention]) -> bool:
             if rest.startswith(g):
                 rest, changed = rest[len(g):], True
                 break
-    if not rest:
+    if not rest or name.startswith(_RANKS):
         return True
     province = next((p for p in places if p.text == rest and p.division and p.division.level == "province"), None)
     return province is not None and suffix in ("高新区", "开发区", "高新技术产业开发区", "经开区")

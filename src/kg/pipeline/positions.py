@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.model import Position
+from kg.pipeline.resolve import home_region
 from kg.pipeline.resources import Division
 from kg.pipeline.state import DocState, Mention, state
 
@@ -49,7 +50,7 @@ class ChainReader:
         """The 人民政府 entity implied by a government title (副市长 → 某市人民政府)."""
         if region is None:
             level = _GOV_LEVEL.get(title.lstrip("常务副")[:1])
-            region = self.st.home.get(level) if level else None
+            region = home_region(self.st.home, level) if level else None
         return self.st.resolver.government(region) if region is not None else None
 
     def chain(self, person: Mention, lo: int) -> list[Mention]:
@@ -59,6 +60,7 @@ class ChainReader:
         out: list[Position] = []
         persons = [m for m in self.st.mentions if m.kind == "PERSON"]
         prev_org: str | None = None
+        last: Position | None = None
         prev_end = -1
         for p in persons:
             sent = self.st.sentence_of(p.start)
@@ -68,10 +70,14 @@ class ChainReader:
                 prev_end >= sent.start and self.text[prev_end:prev_end + 1] == "、")
             items = self.chain(p, lo)
             found = self._positions(p, items, sent, prev_org if continuing else None)
+            if not items and last and self.text[prev_end:p.start] == "、" and p.key:
+                # 副州长甲、乙: the bare name shares the title of the name before it
+                found = [Position(p.key, last.title, last.organization, sent, last.past)]
             if found:
+                last = found[-1]
                 prev_org = found[-1].organization
             elif not continuing:
-                prev_org = None
+                prev_org, last = None, None
             out += found
             prev_end = p.end
         return out
@@ -85,7 +91,7 @@ class ChainReader:
             if it.kind in ("ORG", "PLACE"):
                 org, org_key = it, (it.key if it.kind == "ORG" else None)
                 continue
-            title = self._full_title(it, items[i - 1] if i else None)
+            title = self._full_title(it, items[i - 1] if i else None, items[0].start if items else it.start)
             if org is None and (bare := self._bare_region(it)) is not None:
                 org = bare
             kind = it.cls
@@ -110,13 +116,20 @@ class ChainReader:
                 return Mention(t.start - len(word), t.start, word, "PLACE", "Place", division=d)
         return None
 
-    def _full_title(self, t: Mention, before: Mention | None) -> str:
-        """A title with the words that qualify it (产业规划 + 经理) when they follow a body directly."""
+    def _full_title(self, t: Mention, before: Mention | None, chain_start: int) -> str:
+        """A title with the words that qualify it (产业规划 + 经理): what stands between it and the body
+        before it, or the clause break, when that is a few plain characters."""
         if before is not None and before.kind == "ORG":
             gap = self.text[before.end:t.start]
-            if gap and _GAP.match(gap):
-                return gap + t.text
-        return t.text
+        elif before is None:
+            lo = max((m.end() for m in _BREAK.finditer(self.text, 0, t.start)), default=0)
+            lo = max(lo, self.text.rfind("、", 0, t.start) + 1)
+            gap = self.text[lo:t.start] if t.start - lo <= 4 else ""
+            if gap[-1:] in _GOV_LEVEL or gap.endswith("自治区"):
+                gap = ""  # 自治区副主席: a region, read by _bare_region
+        else:
+            gap = ""
+        return gap + t.text if gap and _GAP.match(gap) else t.text
 
 
 @Language.component("kg_positions", assigns=["doc._.kg"], requires=["doc._.kg"])

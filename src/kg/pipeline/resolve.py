@@ -43,11 +43,19 @@ _UNIT_PARENTS = frozenset({"Agency", "Organization"})
 
 
 def _level_word(name: str) -> str | None:
-    """The bare level word a name opens with (省科技厅 → 省), if it is not part of a place."""
+    """The bare level word a name opens with (省科技厅 → 省); not a rank such as 省级."""
     for w in ("自治区", "省", "市", "州", "区", "县"):
-        if name.startswith(w):
+        if name.startswith(w) and name[len(w):len(w) + 1] != "级":
             return w
     return None
+
+
+def home_region(home: dict[str, Division], level: str) -> Division | None:
+    """What 省/市/区 mean in this article; in a municipality (重庆市) 市 is the province itself."""
+    d = home.get(level)
+    if d is None and level == "city" and (p := home.get("province")) is not None and p.name.endswith("市"):
+        return p
+    return d
 
 
 def full_place_name(d: Division) -> str:
@@ -84,7 +92,7 @@ class Resolver:
                     region, end = h, h.end
             return m.text, regions.choose(region, self.st.home)
         word = _level_word(m.text)
-        if word and (home := self.st.home.get(_LEVEL_OF_WORD[word])) is not None:
+        if word and (home := home_region(self.st.home, _LEVEL_OF_WORD[word])) is not None:
             return home.name + m.text[len(word):], home
         return m.text, None
 
@@ -289,6 +297,24 @@ class Resolver:
                 m.full = self.entities[head.key].name + m.text[head.end - m.start:]
             self.org_entity(m)
 
+    def _merge_suffix_names(self) -> None:
+        """A name that ends another name of the same class (某某基地 in 甲院某某基地) is that entity."""
+        ents = self.entities
+        for short_key, short in sorted(ents.items()):
+            if short.type in ("Place", "Person") or len(short.name) < 4 or short_key not in ents:
+                continue
+            longer = [k for k, e in ents.items() if k != short_key and e.type == short.type
+                      and e.name.endswith(short.name) and len(e.name) > len(short.name)]
+            if len(longer) != 1:
+                continue
+            target = ents[longer[0]]
+            target.aliases |= short.aliases | {short.name}
+            target.mentions += short.mentions
+            for m in self.st.mentions:
+                if m.key == short_key:
+                    m.key = longer[0]
+            del ents[short_key]
+
     def run(self) -> None:
         self._drop_nested_duplicates()
         for p in self.places:
@@ -296,6 +322,7 @@ class Resolver:
                 self.place_entity(p)
         self.lists()
         self._organisations()
+        self._merge_suffix_names()
         for m in self.st.mentions:
             if m.kind == "PERSON":
                 self.person_entity(m)

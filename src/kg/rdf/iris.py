@@ -58,5 +58,6 @@ def observation_iri(doc_id: str, measure: str, value: str, unit: str, offset: in
     return KGR[f"observation/{digest(doc_id, measure, value, unit, str(offset))}"]
 
 
-def statement_iri(doc_id: str, s: str, p: str, o: str) -> URIRef:
-    return KGR[f"statement/{digest(doc_id, s, p, o)}"]
+def statement_iri(doc_id: str, s: str, p: str, o: str, offset: int) -> URIRef:
+    """One evidence node per relation and sentence: a fact stated twice has two sources."""
+    return KGR[f"statement/{digest(doc_id, s, p, o, str(offset))}"]

@@ -117,7 +117,7 @@ class _Mapper:
             s, o = self.iri[rel.s], self.iri[rel.o]
             graph = self.eg if rel.p in _ENTITY_RELATIONS else self.ag
             graph.add((s, KG[rel.p], o))
-            stmt = iris.statement_iri(self.ex.doc_id, str(s), rel.p, str(o))
+            stmt = iris.statement_iri(self.ex.doc_id, str(s), rel.p, str(o), rel.evidence.start)
             self.ag.add((stmt, RDF.type, RDF.Statement))
             self.ag.add((stmt, RDF.subject, s))
             self.ag.add((stmt, RDF.predicate, KG[rel.p]))
