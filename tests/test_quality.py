@@ -6,26 +6,19 @@ each article is extracted from its original file and scored against its gold.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 from statistics import mean
 
 import pytest
 
-from corpus import DATA, article_for, shared_dir
-from kg.evaluate import score, union_view
-from kg.extract import extract_file
-from kg.ingest import read_source
+from corpus import DATA, shared_dir
+from kg.evaluate import evaluate_gold
 
 
 @cache
 def report(gold_path: str) -> dict:
-    gold_file = Path(gold_path)
-    article = article_for(gold_file)
-    gold = json.loads(gold_file.read_text(encoding="utf-8"))
-    graph = union_view(extract_file(article))
-    return score(gold, graph, read_source(article)[0])
+    return evaluate_gold(Path(gold_path))
 
 
 def dev_golds() -> list[Path]:

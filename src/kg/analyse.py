@@ -31,6 +31,7 @@ from rdflib.term import URIRef
 
 from kg.errors import KGError
 from kg.rdf.namespaces import KG, KG_IRI
+from kg.serialise import to_oxigraph
 from kg.store import Store
 
 GraphData = rdflib.Graph | Store
@@ -133,7 +134,7 @@ def as_store(data: GraphData) -> Store:
         return data
     if isinstance(data, rdflib.Graph):
         store = Store()
-        store.add(data)
+        store.oxigraph.extend(to_oxigraph(data))
         return store
     raise KGError(f"cannot analyse a {type(data).__name__}; pass an rdflib Graph or Dataset, or a kg Store")
 

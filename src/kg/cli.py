@@ -76,13 +76,19 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def command(fn: Callable[P, R]) -> Callable[P, R]:
+def command(fn: Callable[P, R] | str) -> Callable[P, R]:
     """Register ``fn`` as a command whose KGErrors become one clean line and exit 1.
 
     Its docstring is the help, with the lines of each paragraph joined so the help
     formatter wraps them to the terminal instead of keeping the source's breaks.
+    ``@command("name")`` registers it under another name than the function's.
     """
+    if isinstance(fn, str):
+        return functools.partial(_register, name=fn)  # type: ignore[return-value]
+    return _register(fn)
 
+
+def _register(fn: Callable[P, R], name: str | None = None) -> Callable[P, R]:
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
@@ -90,7 +96,7 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
         except KGError as error:
             raise fail(str(error)) from error
 
-    return app.command(help=help_text(fn))(run)
+    return app.command(name=name, help=help_text(fn))(run)
 
 
 def help_text(fn: Callable[..., object]) -> str:
@@ -285,6 +291,39 @@ def viz(
     with open_source(store, graph) as st:
         dataset = st.to_dataset()
     view(dataset, output, title)
+
+
+@command("eval")
+def evaluate(
+    golds: Annotated[list[Path], typer.Argument(metavar="GOLD_OR_DIR", help="Gold files or folders of them.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full reports as JSON.")] = False,
+) -> None:
+    """Score extraction against gold annotations, as the shared kgeval.py does.
+
+    Each NAME.gold.json is scored against the article beside it (NAME.txt, NAME.html …),
+    extracted afresh. Prints F1 per article and part, and the mean over articles.
+
+    Example: kg eval ../shared/corpus/seed ../shared/corpus/dev
+    """
+    import json
+    from statistics import mean
+
+    from kg.evaluate import PARTS, evaluate_gold, gold_files
+
+    files = gold_files(golds)
+    if not files:
+        raise KGError("no gold files (*.gold.json) found")
+    reports = {f.name.removesuffix(".gold.json"): evaluate_gold(f) for f in files}
+    if as_json:
+        typer.echo(json.dumps(reports, ensure_ascii=False, indent=1))
+        return
+    table = Table("article", *PARTS, "kg_f1")
+    for name, r in reports.items():
+        table.add_row(name, *(f"{r[p]['f1']:.3f}" for p in PARTS), f"{r['kg_f1']:.3f}")
+    table.add_section()
+    table.add_row("mean", *(f"{mean(r[p]['f1'] for r in reports.values()):.3f}" for p in PARTS),
+                  f"{mean(r['kg_f1'] for r in reports.values()):.3f}")
+    out.print(table)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ the shared scorer rather than improving it: its numbers are the project's yardst
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -17,6 +18,7 @@ import opencc
 from rdflib import RDF, RDFS, Dataset, Literal, Namespace
 from rdflib.namespace import PROV, SKOS
 
+from kg.errors import KGError
 from kg.rdf.namespaces import KG_IRI
 
 KG = Namespace(KG_IRI)
@@ -368,3 +370,41 @@ def union_view(data: Dataset) -> Dataset:
     ds.addN((s, p, o, ds.graph(g.identifier if hasattr(g, "identifier") else g))
             for s, p, o, g in data.quads((None, None, None, None)))
     return ds
+
+
+PARTS = ("entities_typed", "positions", "relations", "observations")
+
+
+def gold_files(paths: list[Path]) -> list[Path]:
+    """Gold files named directly or found in the given folders, sorted."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(p.rglob("*.gold.json"))
+        elif p.name.endswith(".gold.json"):
+            out.append(p)
+        else:
+            raise KGError(f"{p}: not a gold file (NAME.gold.json) or a folder of them")
+    return out
+
+
+def article_for(gold: Path) -> Path:
+    """The article a gold file annotates: NAME.txt (or NAME.html …) beside NAME.gold.json."""
+    name = gold.name.removesuffix(".gold.json")
+    for p in sorted(gold.parent.glob(name + ".*")):
+        if not p.name.endswith(".gold.json"):
+            return p
+    raise KGError(f"{gold}: no article {name}.* beside it")
+
+
+def evaluate_gold(gold_path: Path) -> dict:
+    """Extract the article beside a gold file and score it."""
+    from kg.extract import extract_file
+    from kg.ingest import read_source
+
+    try:
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise KGError(f"{gold_path}: cannot read gold file ({err})") from err
+    article = article_for(gold_path)
+    return score(gold, union_view(extract_file(article)), read_source(article)[0])

@@ -112,6 +112,6 @@ def anchor_period(sentence: str, ref: str | None) -> str | None:
             return ref[:7] if ref else None
         return _iso(int(m["y"]), int(m["m"]) if m["m"] else None)
     lead = find_dates(sentence, 0, min(len(sentence), 14), ref)
-    if lead and lead[0].start <= 2:
-        return lead[0].value
+    if lead and lead[0].start <= 2 and not sentence.startswith("自") and "以来" not in sentence[:30]:
+        return lead[0].value  # a leading date anchors the sentence; 自2015年…以来 opens a span instead
     return None

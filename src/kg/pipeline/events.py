@@ -134,6 +134,7 @@ class EventReader:
         last = next((k for k, e in reversed(self.events.items()) if e.kind == kind), None)
         if last is not None:
             self._organizers(last, sent)
+            self._venues(last, sent)
 
     def _extend(self, start: int, sent: Span) -> int:
         """Take in an edition (第七届) and a year (2021年) written before an event's name."""
@@ -180,16 +181,20 @@ class EventReader:
         if host:
             for o in self._top(sent.start + host.start("x"), sent.start + host.end("x"), ("ORG",)):
                 self._relate(key, "organizer", o.key, sent)
-        for m2 in _VENUE.finditer(self.text, sent.start, sent.end):
-            g = "x" if m2.group("x") else "y"
-            for o in self._top(m2.start(g), m2.end(g))[-1:]:
-                self._relate(key, "location", o.key, sent)
+        self._venues(key, sent)
         part = _PART_OF.search(self.text, sent.start, sent.end)
         if part:
             parent_name = self.text[part.start("x"):part.end("x")]
             for k, ev in self.events.items():
                 if k != key and ev.name in parent_name:
                     self._relate(key, "partOf", k, sent)
+
+    def _venues(self, key: str, sent: Span) -> None:
+        """在X举行 / 主会场设在X: the last place or body named there."""
+        for m in _VENUE.finditer(self.text, sent.start, sent.end):
+            g = "x" if m.group("x") else "y"
+            for o in self._top(m.start(g), m.end(g))[-1:]:
+                self._relate(key, "location", o.key, sent)
 
     def _organizers(self, key: str, sent: Span) -> None:
         """经X批准 and X主办/承办 in the event's sentence, or in the sentence after it."""

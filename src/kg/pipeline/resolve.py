@@ -138,7 +138,9 @@ class Resolver:
         ent = self.entities[ekey]
         forms = {name, *aliases} | ({m.text} if m else set())
         best = max(forms | {ent.name}, key=lambda s: (len(s), s))
-        if best != ent.name and not ent.name.startswith("中共") and not ent.name.endswith("人民政府"):
+        # derived names (中共…委员会, …人民政府, …党工委, a division's name) are canonical as built
+        fixed = key.startswith(("party:", "gov:", "place:")) or ent.name.endswith("党工委")
+        if best != ent.name and not fixed:
             ent.aliases.add(ent.name)
             ent.name = best
         ent.aliases |= forms - {ent.name}
