@@ -141,3 +141,24 @@ def test_hostile_labels_stay_text(browser: object, kg_dataset: Dataset, tmp_path
         assert visit.page.locator("div.vis-tooltip strong").text_content() == label
     assert visit.page.locator("img").count() == 0
     visit.assert_clean()
+
+
+def test_seed_article_view_shows_every_entity(browser: object, tmp_path: Path) -> None:
+    from kg.extract import extract_file
+
+    seed = Path(__file__).resolve().parents[1] / "data" / "sample" / "seed-001.txt"
+    ds = extract_file(seed)
+    out = tmp_path / "seed.html"
+    write_html(ds, out, title="seed-001")
+    visit = Visit(browser, out)
+    drawn = {KG.Official, KG.Person, KG.Agency, KG.Company, KG.Organization, KG.Park, KG.Place, KG.Event}
+    labels = {str(o) for s, _, o, _ in ds.quads((None, RDFS.label, None, None))
+              if o.language == "zh" and any((s, RDF.type, c) in ds for c in drawn)}
+    shown = set(visit.page.evaluate("window.kgNodes.get().map(n => n.label)"))
+    assert visit.page.evaluate("window.kgNodes.length") == _drawn_count(ds)
+    assert labels <= shown
+    visit.page.fill("#kg-search", "王学勤")
+    visit.page.press("#kg-search", "Enter")
+    assert visit.page.locator("#kg-panel h2").text_content() == "王学勤"
+    visit.page.screenshot(path=str(SCREENSHOT.with_name("seed-graph.png")))
+    visit.assert_clean()
