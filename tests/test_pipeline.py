@@ -87,3 +87,19 @@ def test_no_text_no_crash(tmp_path: Path):
     f.write_text("只有一句话，没有任何名字。", encoding="utf-8")
     ex = extract_path(f)[1]
     assert ex.positions == [] and ex.observations == []
+
+
+def test_titles_in_brackets_after_a_name(tmp_path: Path):
+    f = tmp_path / "b.txt"
+    f.write_text("座谈会由刘振华（湖南省科技厅副厅长）主持，各单位负责人参加。", encoding="utf-8")
+    ex = extract_path(f)[1]
+    ents = ex.entities
+    got = {(ents[p.holder].name, p.title, ents[p.organization].name) for p in ex.positions}
+    assert got == {("刘振华", "副厅长", "湖南省科技厅")}
+
+
+def test_past_positions_are_marked(tmp_path: Path):
+    f = tmp_path / "c.txt"
+    f.write_text("会议由时任湖南省科技厅厅长刘振华主持。", encoding="utf-8")
+    ex = extract_path(f)[1]
+    assert [p.past for p in ex.positions] == [True]

@@ -280,8 +280,9 @@ class EventReader:
             self.named_events()
         else:  # the headline reports a named event; a visit in the story is one part of it
             self.named_events()
-            main = next(iter(self.events))
+            main = next(iter(self.events), None)
             visit = self.visit()
+            main = main or visit
             if visit is not None and visit != main:
                 sent = self.events[visit].evidence
                 for m in self._top(sent.start, sent.end, ("PERSON",)):

@@ -117,6 +117,8 @@ class NameGrower:
         while pos > self.lo and suffix_start - pos < _MAX_NAME:
             if pos in self.place_at_end:
                 pos = self.place_at_end[pos].start
+                if text[pos - 1:pos] == "原" and pos - 1 >= self.lo:
+                    break  # 原某省科技厅: "former", not part of the name
                 continue
             if pos in self.name_at_end and self.name_at_end[pos] < pos:
                 pos = self.name_at_end[pos]
@@ -278,24 +280,30 @@ def person_at(text: str, pos: int, hi: int, boundaries: set[int], blocked: set[i
             best, best_score = (pos, end), score
     if best is None or best_score < 2:
         return None
-    name = text[best[0]:best[1]]
-    if name in titles() or name in stopwords() or any(name.endswith(s) for s in org_suffixes()):
-        return None
-    return best
+    return None if _not_a_name(text[best[0]:best[1]]) else best
 
 
-def person_before(text: str, end: int, lo: int, boundaries: set[int], blocked: set[int]) -> tuple[int, int] | None:
-    """A personal name ending at ``end`` that opens a clause (王某副市长到…)."""
+def person_before(
+    text: str, end: int, lo: int, blocked: set[int], *, after_grammar: bool = False
+) -> tuple[int, int] | None:
+    """A personal name ending at ``end`` that opens a clause (王某副市长到…), or with ``after_grammar``
+    also one that follows a grammar word (由王某(…)主持)."""
     for size in (3, 2, 4):
         s = end - size
         if s < lo or any(i in blocked for i in range(s, end)):
             continue
-        if s > lo and (_HAN.match(text[s - 1]) or text[s - 1].isalnum()):
+        prev = text[s - 1] if s > lo else ""
+        grammar = after_grammar and _ends_with_stop(text, s, lo)
+        if prev and ((_HAN.match(prev) and not grammar) or (prev.isascii() and prev.isalnum())):
             continue
-        if text[s:s + 2] in surnames() or text[s] in surnames():
-            if all(_HAN.match(c) for c in text[s:end]):
-                return s, end
+        if (text[s:s + 2] in surnames() or text[s] in surnames()) and all(_HAN.match(c) for c in text[s:end]):
+            return None if _not_a_name(text[s:end]) else (s, end)
     return None
+
+
+def _not_a_name(word: str) -> bool:
+    """Title words, grammar words and organisation words that look like a family name + name."""
+    return word in titles() or word in stopwords() or any(word.endswith(s) for s in org_suffixes())
 
 
 def find_people(doc: Doc, st: DocState) -> list[Mention]:
@@ -310,7 +318,10 @@ def find_people(doc: Doc, st: DocState) -> list[Mention]:
         sent = st.sentence_of(t.start)
         hit = person_at(text, t.end, sent.end, boundaries, blocked)
         if hit is None and _follow_score(text, t.end, boundaries) >= 2:
-            hit = person_before(text, t.start, sent.start, boundaries, blocked)
+            hit = person_before(text, t.start, sent.start, blocked)
+        opened = text.rfind("(", sent.start, t.start)
+        if hit is None and opened != -1 and ")" not in text[opened:t.start]:
+            hit = person_before(text, opened, sent.start, blocked, after_grammar=True)  # 王某(省科技厅厅长)
         if hit:
             names[text[hit[0]:hit[1]]] = "title"
     # list members beside a known person: 王某、李某陪同

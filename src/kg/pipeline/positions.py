@@ -13,7 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.model import Position
+from kg.model import Position, Span
 from kg.pipeline.resolve import home_region
 from kg.pipeline.resources import Division
 from kg.pipeline.state import DocState, Mention, state
@@ -73,6 +73,7 @@ class ChainReader:
             if not items and last and self.text[prev_end:p.start] == "、" and p.key:
                 # 副州长甲、乙: the bare name shares the title of the name before it
                 found = [Position(p.key, last.title, last.organization, sent, last.past)]
+            found += self._bracketed(p, sent)
             if found:
                 last = found[-1]
                 prev_org = found[-1].organization
@@ -81,6 +82,16 @@ class ChainReader:
             out += found
             prev_end = p.end
         return out
+
+    def _bracketed(self, p: Mention, sent: Span) -> list[Position]:
+        """Titles in brackets after a name: 王某(省科技厅厅长)."""
+        if self.text[p.end:p.end + 1] != "(":
+            return []
+        close = self.text.find(")", p.end, min(sent.end, p.end + 40))
+        if close == -1:
+            return []
+        items = [m for m in self.top if p.end < m.start and m.end <= close]
+        return self._positions(p, items, sent, None)
 
     def _positions(self, p: Mention, items: list[Mention], sent, inherited: str | None) -> list[Position]:
         out = []
