@@ -10,15 +10,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kg.pipeline.resources import lexicon_map
 from kg.pipeline.state import DocState
 
 _FULL = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?")
 _MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")
 _YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})年(?!\d{1,2}月)")
 _RANGE_END = re.compile(r"^(?:至|到|—|-|~|－)(?:(?P<y>(?:19|20)\d{2})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})[日号]")
-_RELATIVE = {"近日": ("month", 0), "日前": ("month", 0), "最近": ("month", 0), "今天": ("day", 0),
-             "今日": ("day", 0), "昨天": ("day", -1), "昨日": ("day", -1), "前天": ("day", -2),
-             "上周": ("month", -7), "本周": ("month", 0), "本月": ("month", 0), "上月": ("prev-month", 0)}
+# Relative time words (lexicon.txt: relative_dates): the unit of the result and the shift in days.
+_RELATIVE = {w: (v.split(":")[0], int(v.split(":")[1])) for w, v in lexicon_map("relative_dates").items()}
 _ANCHOR = re.compile(
     r"截至(?:(?P<y>(?:19|20)\d{2})年)?(?:(?P<m>\d{1,2})月)?(?P<now>目前|现在|今年)?"
 )

@@ -19,23 +19,28 @@ from spacy.tokens import Doc
 from kg.model import Event, Extraction, Relation, Span
 from kg.pipeline.dates import find_dates, reference_date
 from kg.pipeline.mentions import NameGrower
-from kg.pipeline.resources import lines, words
+from kg.pipeline.resources import alternation, lexicon, lines, words
 from kg.pipeline.state import DocState, Mention, state
 
 _EDITION = re.compile(r"第[0-9一二三四五六七八九十百零]+[届次]$")
 _YEAR_PREFIX = re.compile(r"(?:19|20)\d{2}年$")
+# The words in these patterns are sections of resources/lexicon.txt; the patterns are the grammar.
+_CONVENE = alternation(lexicon("convene_verbs"))
 # Who held an event: 经X批准, 由X主办, X承办 (what precedes the verb, up to a clause break).
-_ORGANIZER = re.compile(r"经(?P<x>[^，,。]{2,20}?)批准|(?:由)?(?P<y>[^，,。]{2,40}?)(?:主办|承办)")
-_VENUE = re.compile(r"(?:在|于)(?P<x>[^，,。]{2,24}?)(?:举行|举办|召开|开幕|开展)|主会场设在(?P<y>[^，,。]{2,24})")
+_ORGANIZER = re.compile(
+    rf"经(?P<x>[^，,。]{{2,20}}?)批准|(?:由)?(?P<y>[^，,。]{{2,40}}?)(?:{alternation(lexicon('organizer_verbs'))})"
+)
+_VENUE = re.compile(
+    rf"(?:在|于)(?P<x>[^，,。]{{2,24}}?)(?:{alternation(lexicon('venue_verbs'))})|主会场设在(?P<y>[^，,。]{{2,24}})"
+)
 _PART_OF = re.compile(r"作为(?P<x>[^，,。]{2,40}?)的[^，,。]{0,10}之一")
-_HOST = re.compile(r"(?P<x>[^，,。]{2,40}?)(?:召开|举行|举办)(?P<e>[^，,。]*)$")
-_HAN_AFTER = re.compile(r"(?!以来|起|底|末|内|至|到|举办|举行|召开|开展|成功)[\u4e00-\u9fff]")
+_HOST = re.compile(rf"(?P<x>[^，,。]{{2,40}}?)(?:{_CONVENE})(?P<e>[^，,。]*)$")
+_HAN_AFTER = re.compile(rf"(?!{alternation(lexicon('year_followers'))})[\u4e00-\u9fff]")
 _JOINED = re.compile(r"[\u4e00-\u9fff]{0,6}暨|·")
-# A visit that is invited, wished for or planned has not happened (欢迎各方到某地考察).
-_NOT_DONE = re.compile(r"欢迎|邀请|希望|将到|拟|计划|适时")
-_LASTS = re.compile(r"持续到|持续至|一直到|延续到")
-_CONVENED = re.compile(r"(?:召开|举行|举办)的?$")
-_TIED = re.compile(r"^(?:会上|会后|当天|随后|座谈会上|期间)")
+_NOT_DONE = re.compile(alternation(lexicon("not_done_cues")))
+_LASTS = re.compile(alternation(lexicon("lasts_until")))
+_CONVENED = re.compile(rf"(?:{_CONVENE})的?$")
+_TIED = re.compile(rf"^(?:{alternation(lexicon('tied_openers'))})")
 
 
 class EventReader:

@@ -18,28 +18,23 @@ from spacy.tokens import Doc
 from kg.model import Observation, Span
 from kg.pipeline import regions
 from kg.pipeline.dates import anchor_period, reference_date
-from kg.pipeline.resources import stopwords
+from kg.pipeline.resources import alternation, lexicon, lexicon_map, stopwords
 from kg.pipeline.state import DocState, state
 
-_UNITS = {  # unit as written → (base unit, factor)
-    "平方公里": ("m2", Decimal(1_000_000)), "平方千米": ("m2", Decimal(1_000_000)), "公顷": ("m2", Decimal(10_000)),
-    "平方米": ("m2", Decimal(1)), "美元": ("USD", Decimal(1)), "元": ("CNY", Decimal(1)), "%": ("%", Decimal(1)),
-}
-_COUNTERS = "家个人件届项户场位名所座条台套次批篇款支种吨辆亩部本张株头"
+# Units, counters, multipliers and qualifiers are sections of resources/lexicon.txt.
+_UNITS = {w: (v.split(":")[0], Decimal(v.split(":")[1])) for w, v in lexicon_map("units").items()}
+_COUNTERS = frozenset(lexicon("figure_counters"))
+_RANK_COUNTERS = frozenset(lexicon("rank_counters"))
+_MULT = {w: Decimal(v) for w, v in lexicon_map("multipliers").items()}
 _FIGURE = re.compile(
-    r"(?P<pre>超过|超|逾|近|约|将近|接近|不少于|不低于)?"
+    rf"(?P<pre>{alternation(lexicon('qualifiers_before'))})?"
     r"(?P<num>\d+(?:\.\d+)?)"
-    r"(?P<mult>万亿|千万|百万|万|亿|千)?"
-    r"(?P<post>余|多)?"
-    rf"(?P<unit>平方公里|平方千米|公顷|平方米|美元|元|%|[{_COUNTERS}])"
+    rf"(?P<mult>{alternation(_MULT)})?"
+    rf"(?P<post>{alternation(lexicon('qualifiers_after'))})?"
+    rf"(?P<unit>{alternation([*_UNITS, *_COUNTERS])})"
 )
-_MULT = {"万亿": Decimal(10) ** 12, "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4,
-         "亿": Decimal(10) ** 8, "千": Decimal(1000)}
 _CLAUSE = re.compile(r"[，,；;：:。！？!?、（）()“”\n]")
-_LEAD = re.compile(
-    r"^(?:其中|截至[^，,]*?(?:底|末|年|月|目前)|目前|此外|同时|另有|累计|共计|共"
-    r"|全省|全市|全州|全国|全县|全区|已|现有|拥有)+"
-)
+_LEAD = re.compile(rf"^(?:截至[^，,]*?(?:底|末|年|月|目前)|{alternation(lexicon('period_leads'))})+")
 
 
 def _base(num: str, mult: str | None, unit: str) -> tuple[Decimal, str]:
@@ -102,7 +97,7 @@ def kg_figures(doc: Doc) -> Doc:
         for m in _FIGURE.finditer(text, sent.start, sent.end):
             before = text[max(sent.start, m.start() - 1):m.start()]
             unit = m.group("unit")
-            if before == "第" and unit not in "位名":
+            if before == "第" and unit not in _RANK_COUNTERS:
                 continue
             if before in ("前", "后") or text[m.end():m.end() + 1] in ("年", "月", "日") or (
                     m.start() > 0 and (text[m.start() - 1].isascii() and text[m.start() - 1].isalnum())):

@@ -16,38 +16,23 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.pipeline import regions
-from kg.pipeline.resources import org_suffixes, stopwords, surnames, titles, words
+from kg.pipeline.resources import lexicon, lexicon_map, org_suffixes, stopwords, surnames, titles, words
 from kg.pipeline.state import DocState, Mention, state
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _MAX_NAME = 32
-# Two characters starting with a single-character suffix that make an ordinary word
-# (处室, 部门) rather than the end of a name.
-_NOT_SUFFIX = frozenset(
-    "处室 处理 处于 处在 处置 部门 部署 部分 部位 部队 局面 局势 局部 委员 委托 委屈 办法 办理 办公 办事 办学 "
-    "司机 司法 厅堂 署名 署理 院校 院所 院落 中心城 园林 园艺 园丁".split()
-)
-# A conjunction may stand inside a name (科技和知识产权局, 成果转化与区域创新处) when the
-# words before it hang on a place, a bare level word or a body's suffix.
-_CONJ = ("和", "与", "及")
-# Words that end in a suffix character without being a name (干部, 西部, 布局, 到处).
-_NOT_NAME_END = frozenset(
-    "全部 内部 外部 干部 总部 西部 东部 南部 北部 中部 局部 本部 支部 布局 格局 结局 当局 大局 全局 "
-    "到处 各处 好处 此处 出处 之处 上司 部署".split()
-)
-# Characters that end a clause rather than a name: after a number they are counters or dates.
-_COUNTERS = frozenset("年月日届次家个位名项期批号")
 _NUMERALS = re.compile(r"[0-9一二三四五六七八九十百千万两零〇]")
-# Characters that follow a name (等, 的) and are not part of it.
-_NOT_GIVEN = frozenset("等的了在到和与及说是对将被把向从")
-# A suffix is no suffix when the next character makes a word with its end (会议, 院长).
-_NOT_BEFORE = {"会": frozenset("议谈见展商上后同员长场"), "院": frozenset("长士校所落"), "心": frozenset("得")}
-# Single-character division suffixes: such a name stands alone only beside its parent,
-# in a list with it, or before a title (高新处负责人).
-_DIVISION = frozenset("处科办室")
-# Suffixes that are whole names of national bodies and never grow leftwards.
-_WHOLE_NAMES = frozenset({"国务院"})
-_LEVEL_CHARS = frozenset("省市州县区旗")
+# The word lists behind these rules are sections of resources/lexicon.txt (see there for each).
+_NOT_SUFFIX = frozenset(lexicon("not_suffix_words"))
+_NOT_NAME_END = frozenset(lexicon("not_name_endings"))
+_CONJ = lexicon("name_conjunctions")
+_COUNTERS = frozenset(lexicon("counter_chars"))
+_NOT_GIVEN = frozenset(lexicon("not_given_name_end"))
+_NOT_BEFORE = lexicon_map("not_before_suffix")
+_DIVISION = frozenset(lexicon("division_suffixes"))
+_WHOLE_NAMES = frozenset(lexicon("whole_names"))
+_LEVEL_CHARS = frozenset(w for w in lexicon_map("level_words") if len(w) == 1)
+_RANKS = lexicon("rank_words")
 
 
 @cache
@@ -180,7 +165,7 @@ def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[
                 continue
             if text[i + n - 2:i + n] in _NOT_NAME_END or _stop_across(text, i, i + n, lo):
                 continue
-            if text[i + n:i + n + 1] in _NOT_BEFORE.get(w[-1], ()):
+            if text[i + n:i + n + 1] and text[i + n] in _NOT_BEFORE.get(w[-1], ""):
                 continue
             found.append((i, i + n, w))
             grower.suffix_ends.add(i + n)
@@ -200,10 +185,6 @@ def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[
             continue
         out.append(Mention(start, e, name, "ORG", cls, suffix=w))
     return [o for o in out if o.suffix not in _DIVISION or _division_ok(o, out, places, titles_, text)]
-
-
-# A park or organisation named from its rank (省级…, 国家…) is a category, not a name.
-_RANKS = ("国家级", "国家", "省级", "市级", "县级", "区级", "州级")
 
 
 @cache

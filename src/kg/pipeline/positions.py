@@ -14,16 +14,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.model import Position, Span
+from kg.pipeline import regions
 from kg.pipeline.resolve import home_region
-from kg.pipeline.resources import Division
+from kg.pipeline.resources import Division, lexicon
 from kg.pipeline.state import DocState, Mention, state
 
 _BREAK = re.compile(r"[，,。；;：:！？!?“”\"()（）\n]")
-_PAST = ("时任", "原")
-_GOV_LEVEL = {
-    "省": "province", "市": "city", "州": "city", "盟": "city", "县": "county", "区": "county", "旗": "county",
-}
-_REGION_CHAIR = ("主席", "副主席", "常务副主席")
+_PAST = lexicon("past_markers")
+_REGION_CHAIR = frozenset(lexicon("region_chair_titles"))
 _GAP = re.compile(r"^[\u4e00-\u9fff]{1,6}$")
 
 
@@ -49,7 +47,7 @@ class ChainReader:
     def _gov(self, region: Division | None, title: str) -> str | None:
         """The 人民政府 entity implied by a government title (副市长 → 某市人民政府)."""
         if region is None:
-            level = _GOV_LEVEL.get(title.lstrip("常务副")[:1])
+            level = regions.LEVEL_WORDS.get(title.lstrip("常务副")[:1])
             region = home_region(self.st.home, level) if level else None
         return self.st.resolver.government(region) if region is not None else None
 
@@ -121,8 +119,7 @@ class ChainReader:
 
     def _bare_region(self, t: Mention) -> Mention | None:
         """A bare level word right before a title (自治区副主席) as the home region of that level."""
-        for word, level in (("自治区", "province"), ("省", "province"), ("市", "city"), ("州", "city"),
-                            ("县", "county"), ("区", "county")):
+        for word, level in regions.LEVEL_WORDS.items():
             if self.text[t.start - len(word):t.start] == word and (d := self.st.home.get(level)):
                 return Mention(t.start - len(word), t.start, word, "PLACE", "Place", division=d)
         return None
@@ -136,7 +133,7 @@ class ChainReader:
             lo = max((m.end() for m in _BREAK.finditer(self.text, 0, t.start)), default=0)
             lo = max(lo, self.text.rfind("、", 0, t.start) + 1)
             gap = self.text[lo:t.start] if t.start - lo <= 4 else ""
-            if gap[-1:] in _GOV_LEVEL or gap.endswith("自治区"):
+            if any(gap.endswith(w) for w in regions.LEVEL_WORDS):
                 gap = ""  # 自治区副主席: a region, read by _bare_region
         else:
             gap = ""

@@ -11,15 +11,14 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from kg.pipeline.resources import Division, divisions
+from kg.pipeline.resources import Division, divisions, lexicon_map
 
 LEVELS = ("province", "city", "county")
 NATION = Division("000000", "全国", "全国", "nation", "")
-# Words for "the whole region of this level", used for the area of figures.
-WHOLE = {"全国": "nation", "全省": "province", "全区": "province", "全市": "city", "全州": "city", "全县": "county"}
-# Bare level words that stand for the home region before an organisation name.
-BARE_LEVEL = {"自治区": "province", "省": "province", "市": "city", "州": "city", "盟": "city",
-              "县": "county", "区": "county", "旗": "county"}
+# Words for "the whole region of this level" (the area of figures), and bare level words
+# that stand for the home region before a name (省科技厅): sections of lexicon.txt.
+WHOLE = lexicon_map("whole_region_words")
+LEVEL_WORDS = dict(sorted(lexicon_map("level_words").items(), key=lambda kv: -len(kv[0])))
 
 
 @dataclass(frozen=True)

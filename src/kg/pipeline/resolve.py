@@ -19,32 +19,21 @@ from spacy.tokens import Doc
 
 from kg.model import Entity, Extraction, Relation
 from kg.pipeline import regions
-from kg.pipeline.resources import Division, divisions
+from kg.pipeline.resources import Division, divisions, lexicon, lexicon_map
 from kg.pipeline.state import DocState, Mention, state
 
-# Long official wordings and their everyday short forms: both name the same body.
-SYNONYMS = (
-    ("人民代表大会常务委员会", "人大常委会"),
-    ("国家高新技术产业开发区", "高新区"),
-    ("高新技术产业开发区", "高新区"),
-    ("国家高新区", "高新区"),
-    ("经济技术开发区", "经开区"),
-    ("管理委员会", "管委会"),
-    ("科学技术", "科技"),
-    ("人民政府", "政府"),
-)
+# Long official wordings and their everyday short forms (lexicon.txt: name_synonyms).
+SYNONYMS = tuple(lexicon_map("name_synonyms").items())
 _PARTY_TAIL = re.compile(r"(?:党委|委)$")
-_LEVEL_OF_WORD = {"省": "province", "自治区": "province", "市": "city", "州": "city", "区": "county",
-                  "县": "county", "盟": "city", "旗": "county"}
 # Organisation suffixes a bare mention (高新区, 管委会) may stand for when one body has it.
-_BARE = ("高新区", "经开区", "开发区", "管委会", "商会", "协会", "学会", "联合会", "联谊会")
+_BARE = lexicon("bare_reference_suffixes")
 # Which children of which parents are units of them (subOrganizationOf).
 _UNIT_PARENTS = frozenset({"Agency", "Organization"})
 
 
 def _level_word(name: str) -> str | None:
     """The bare level word a name opens with (省科技厅 → 省); not a rank such as 省级."""
-    for w in ("自治区", "省", "市", "州", "区", "县"):
+    for w in regions.LEVEL_WORDS:
         if name.startswith(w) and name[len(w):len(w) + 1] != "级":
             return w
     return None
@@ -92,7 +81,7 @@ class Resolver:
                     region, end = h, h.end
             return m.text, regions.choose(region, self.st.home)
         word = _level_word(m.text)
-        if word and (home := home_region(self.st.home, _LEVEL_OF_WORD[word])) is not None:
+        if word and (home := home_region(self.st.home, regions.LEVEL_WORDS[word])) is not None:
             return home.name + m.text[len(word):], home
         return m.text, None
 

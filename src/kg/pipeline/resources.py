@@ -6,6 +6,8 @@ comments are skipped here.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -74,3 +76,35 @@ def words(name: str) -> frozenset[str]:
 def lines(name: str) -> tuple[tuple[str, ...], ...]:
     """A resource whose lines are separate word lists (see ``visit_verbs.txt``)."""
     return tuple(tuple(row) for row in _rows(name))
+
+
+@cache
+def _lexicon() -> dict[str, tuple[str, ...]]:
+    """The sections of ``lexicon.txt``: ``[name]`` lines, then words separated by spaces."""
+    text = resources.files("kg.resources").joinpath("lexicon.txt").read_text(encoding="utf-8")
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.extend(line.split())
+    return {name: tuple(ws) for name, ws in sections.items()}
+
+
+def lexicon(section: str) -> tuple[str, ...]:
+    """The words of one section of ``lexicon.txt``, in file order."""
+    return _lexicon()[section]
+
+
+def lexicon_map(section: str) -> dict[str, str]:
+    """A ``key=value`` section of ``lexicon.txt`` as a dict, in file order."""
+    return dict(w.split("=", 1) for w in lexicon(section))
+
+
+def alternation(ws: Iterable[str]) -> str:
+    """A regex alternation of words, longest first so the longest match wins."""
+    return "|".join(re.escape(w) for w in sorted(ws, key=lambda w: (-len(w), w)))
