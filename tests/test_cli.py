@@ -62,7 +62,7 @@ def test_the_installed_kg_runs_in_a_subprocess() -> None:
 
 
 def test_the_commands_are_those_of_the_issue() -> None:
-    assert COMMANDS == ["build", "extract", "query", "validate", "viz"]
+    assert COMMANDS == ["build", "eval", "extract", "query", "validate", "viz"]
 
 
 @pytest.mark.parametrize("name", ["", *COMMANDS])
@@ -209,3 +209,21 @@ def test_build_into_a_folder_that_is_not_a_store(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "notes.txt").write_text("x")
     assert_clean_error(kg("build", SEED, "--store", tmp_path / "docs"), "not a kg store")
+
+
+def test_eval_scores_the_bundled_seed_like_the_library() -> None:
+    from kg.evaluate import evaluate_gold
+
+    data = Path(__file__).resolve().parent / "data"
+    result = kg("eval", str(data))
+    assert result.exit_code == 0, result.output
+    expected = evaluate_gold(data / "seed-001.gold.json")["kg_f1"]
+    assert "seed-001" in result.stdout and f"{expected:.3f}" in result.stdout
+
+
+def test_eval_refuses_a_file_that_is_not_gold(tmp_path: Path) -> None:
+    f = tmp_path / "x.txt"
+    f.write_text("x", encoding="utf-8")
+    result = kg("eval", str(f))
+    assert result.exit_code == 1
+    assert "not a gold file" in result.stderr
