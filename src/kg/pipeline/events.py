@@ -108,22 +108,17 @@ class EventReader:
 
     def named_events(self) -> None:
         """Events named by their last word (…论坛, 第七届…大赛, …座谈会)."""
-        suffixes = sorted(words("event_suffixes.txt"), key=len, reverse=True)
+        suffixes = re.compile(alternation(words("event_suffixes.txt")))
         for sent in self.st.sentences:
             places = [m for m in self.st.mentions if m.kind == "PLACE" and sent.start <= m.start < sent.end]
             grower = NameGrower(self.text, sent.start, places, [])
             found: list[tuple[int, int, str]] = []
-            i = sent.start
-            while i < sent.end:
-                w = next((s for s in suffixes if self.text.startswith(s, i) and i + len(s) <= sent.end), None)
-                if w is None:
-                    i += 1
-                    continue
+            for hit in suffixes.finditer(self.text, sent.start, sent.end):
+                w, i = hit.group(0), hit.start()
                 start = self._extend(grower.grow(i), sent)
                 if found and _JOINED.fullmatch(self.text[found[-1][1]:start]):
                     start = found.pop()[0]  # 甲活动周暨乙活动周·丙成果展 is one event
                 found.append((start, i + len(w), w))
-                i += len(w)
             for start, end, w in found:
                 name = self.text[start:end]
                 if name == w:

@@ -45,6 +45,11 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], dict[str, tuple[Division,
     return ({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in county_short.items()})
 
 
+@cache
+def _max_name_length() -> int:
+    return max(map(len, _index()[0]))
+
+
 def parent(d: Division) -> Division | None:
     """The division one level up, if any."""
     return divisions().get(d.parent) if d.parent else None
@@ -61,11 +66,13 @@ def ancestors(d: Division) -> list[Division]:
 
 def find_places(text: str, extra: dict[str, tuple[Division, ...]] | None = None) -> list[PlaceHit]:
     """Longest-first, left-to-right matches of division names in ``text``."""
-    full, _ = _index()
-    names = dict(full)
-    for name, cands in (extra or {}).items():
-        names[name] = names.get(name, ()) + cands
-    maxlen = max(map(len, names))
+    names, _ = _index()
+    maxlen = _max_name_length()
+    if extra:
+        names = dict(names)
+        for name, cands in extra.items():
+            names[name] = names.get(name, ()) + cands
+        maxlen = max(maxlen, *map(len, extra))
     hits, i = [], 0
     while i < len(text):
         for n in range(min(maxlen, len(text) - i), 1, -1):
