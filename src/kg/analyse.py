@@ -27,6 +27,7 @@ import networkx as nx
 import pandas as pd
 import pyoxigraph as ox
 import rdflib
+from rdflib import RDFS
 from rdflib.term import URIRef
 
 from kg.errors import KGError
@@ -72,6 +73,8 @@ BETWEENNESS_SAMPLE = 100
 BETWEENNESS_SEED = 0
 """Exact betweenness costs one BFS per node (O(n·m)); above 500 nodes it is estimated from
 100 sampled sources, always the same ones. Each costs ≈ 0.8 s at 150k edges on a 2-core machine."""
+
+_RDFS_LABEL = str(RDFS.label)
 
 CENTRALITY_COLUMNS = ["iri", "label", "type", "degree", "betweenness", "pagerank"]
 TIMELINE_COLUMNS = ["date", "end_date", "event", "kind", "role", "event_iri"]
@@ -182,7 +185,7 @@ def _names(store: Store, nodes: set[str]) -> dict[str, tuple[str, list[str]]]:
         if node not in nodes:
             continue
         others[node].add(name.value)
-        if prop.endswith("#label"):
+        if prop == _RDFS_LABEL:
             labels[node].add((_label_rank((name.language or "").lower()), name.value))
     named = {}
     for node in nodes:
@@ -325,9 +328,7 @@ def shortest_path(graph: nx.MultiDiGraph, a: str, b: str) -> list[tuple[str, str
     try:
         nodes = nx.shortest_path(undirected(graph), source, target)
     except nx.NetworkXNoPath as err:
-        raise KGError(
-            f"{graph.nodes[source]['label']} and {graph.nodes[target]['label']} are not connected"
-        ) from err
+        raise KGError(f"{graph.nodes[source]['label']} and {graph.nodes[target]['label']} are not connected") from err
     return [_hop(graph, u, v) for u, v in pairwise(nodes)]
 
 

@@ -145,7 +145,7 @@ class EventReader:
         m = _YEAR_PREFIX.search(head)
         if m:
             start, head = sent.start + m.start(), head[: m.start()]
-        elif head.endswith("、"):  # a slogan name: 2021年全国大众创业、万众创新活动周
+        elif head.endswith("、"):  # a slogan name: 2022年全国某某、某某活动周
             m = re.search(r"(?:19|20)\d{2}年[\u4e00-\u9fff]{2,8}、$", head)
             if m:
                 start = sent.start + m.start()

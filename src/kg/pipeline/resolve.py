@@ -1,11 +1,11 @@
 """In-document resolution: every surface form of one real thing becomes one entity.
 
-省科技厅 and 云南省科技厅, 昆明高新区 and 昆明国家高新技术产业开发区, 市政府 and 雅安市人民政府
+省科技厅 and 湖南省科技厅, 长沙高新区 and 长沙国家高新技术产业开发区, 市政府 and 长沙市人民政府
 name one body each. Names are reduced to a *key* (regions to their division codes,
 long official forms to short ones) and mentions with one key share one entity. The
 canonical label is the fullest form, with implied parts spelled out (中共…委员会,
 …人民政府); every other form becomes an alias. Organisations built on another
-(科技部火炬中心 on 科技部) yield subOrganizationOf, 管委会 yield manages, and names that
+(某部某中心 on 某部) yield subOrganizationOf, 管委会 yield manages, and names that
 start with a place yield locatedIn.
 """
 
@@ -48,7 +48,7 @@ def home_region(home: dict[str, Division], level: str) -> Division | None:
 
 
 def full_place_name(d: Division) -> str:
-    """A division named so it cannot be mistaken: counties carry their city (雅安市雨城区)."""
+    """A division named so it cannot be mistaken: counties carry their city (长沙市岳麓区)."""
     up = regions.parent(d)
     if d.level == "county" and up is not None and up.level == "city":
         return up.name + d.name
@@ -219,7 +219,7 @@ class Resolver:
                 self._relate(b.key, "locatedIn", a.key, b)
 
     def lists(self) -> None:
-        """Units listed after a unit of some parent share that parent (区域处、高新处)."""
+        """Units listed after a unit of some parent share that parent (甲处、乙处)."""
         for i, m in enumerate(self.orgs):
             if self.text[m.start - 1:m.start] != "、" or m.parent is not None or self._inner_orgs(m):
                 continue
@@ -267,7 +267,7 @@ class Resolver:
         return owners.pop() if len(owners) == 1 else None
 
     def _organisations(self) -> None:
-        """Entities for names, then for bare words (管委会) and units named after them (管委会经发部)."""
+        """Entities for names, then for bare words (管委会) and units named after them (管委会某某部)."""
         bare = [m for m in self.orgs if self._normal(m.text) in _BARE]
         on_bare = [m for m in self.orgs if m not in bare and any(
             b.start == m.start and b.end < m.end for b in bare)]

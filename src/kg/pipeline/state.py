@@ -35,10 +35,10 @@ class Mention:
     key: str | None = None
     division: Division | None = None
     parent: Mention | None = None
-    """For an ORG: the organisation or place its name is built on (科技部 in 科技部火炬中心)."""
+    """For an ORG: the organisation or place its name is built on (某部 in 某部某中心)."""
     suffix: str = ""
     full: str | None = None
-    """For a unit named without its parent (高新处 in 区域处、高新处): the name with the parent."""
+    """For a unit named without its parent (乙处 in 某厅甲处、乙处): the name with the parent."""
 
     @property
     def span(self) -> Span:
