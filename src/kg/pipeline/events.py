@@ -20,7 +20,7 @@ from kg.model import Event, Extraction, Relation, Span
 from kg.pipeline.dates import find_dates, reference_date
 from kg.pipeline.mentions import NameGrower
 from kg.pipeline.resources import alternation, lexicon, lines, words
-from kg.pipeline.state import DocState, Mention, state
+from kg.pipeline.state import DocState, Mention, outermost, state
 
 _EDITION = re.compile(r"第[0-9一二三四五六七八九十百零]+[届次]$")
 _YEAR_PREFIX = re.compile(r"(?:19|20)\d{2}年$")
@@ -63,13 +63,7 @@ class EventReader:
 
     def _top(self, lo: int, hi: int, kinds=("ORG", "PLACE")) -> list[Mention]:
         """Outermost entity mentions inside ``[lo, hi)``."""
-        out: list[Mention] = []
-        for m in sorted((m for m in self.st.mentions if m.kind in kinds and lo <= m.start and m.end <= hi
-                         and m.key), key=lambda m: (m.start, -m.end)):
-            if out and m.end <= out[-1].end:
-                continue
-            out.append(m)
-        return out
+        return outermost(m for m in self.st.mentions if m.kind in kinds and lo <= m.start and m.end <= hi and m.key)
 
     def _sentence_dates(self, sent: Span) -> list:
         """Dates of a sentence that say when (2021年，…), not years that qualify a noun (2015年科技工作)."""
@@ -243,7 +237,11 @@ class EventReader:
                 hit = self._top(pos, sent.end)
                 chain = []
                 for h in hit:
-                    if chain and text[chain[-1].end:h.start] not in ("", "、", "和", "及"):
+                    gap = text[chain[-1].end:h.start] if chain else ""
+                    if chain and gap in ("内的", "内"):
+                        chain[-1] = h  # 来到X内的Y: the visit went to Y
+                        continue
+                    if chain and gap not in ("", "、", "和", "及"):
                         break
                     if not chain and h.start != pos:
                         break

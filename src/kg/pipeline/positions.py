@@ -17,7 +17,7 @@ from kg.model import Position, Span
 from kg.pipeline import regions
 from kg.pipeline.resolve import home_region
 from kg.pipeline.resources import Division, lexicon
-from kg.pipeline.state import DocState, Mention, state
+from kg.pipeline.state import DocState, Mention, outermost, state
 
 _BREAK = re.compile(r"[，,。；;：:！？!?“”\"()（）\n]")
 _PAST = lexicon("past_markers")
@@ -32,17 +32,7 @@ class ChainReader:
         self.st, self.text = st, text
         assert st.extraction is not None
         self.ex = st.extraction
-        self.top = self._top_level([m for m in st.mentions if m.kind in ("ORG", "PLACE", "TITLE")])
-
-    @staticmethod
-    def _top_level(ms: list[Mention]) -> list[Mention]:
-        """Mentions not inside a longer one."""
-        out = []
-        for m in sorted(ms, key=lambda m: (m.start, -m.end)):
-            if out and m.end <= out[-1].end:
-                continue
-            out.append(m)
-        return out
+        self.top = outermost(m for m in st.mentions if m.kind in ("ORG", "PLACE", "TITLE"))
 
     def _gov(self, region: Division | None, title: str) -> str | None:
         """The 人民政府 entity implied by a government title (副市长 → 某市人民政府)."""

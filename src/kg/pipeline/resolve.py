@@ -12,6 +12,7 @@ start with a place yield locatedIn.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 
 from spacy.language import Language
@@ -20,13 +21,15 @@ from spacy.tokens import Doc
 from kg.model import Entity, Extraction, Relation
 from kg.pipeline import regions
 from kg.pipeline.resources import Division, divisions, lexicon, lexicon_map
-from kg.pipeline.state import DocState, Mention, state
+from kg.pipeline.state import DocState, Mention, outermost, state
 
 # Long official wordings and their everyday short forms (lexicon.txt: name_synonyms).
 SYNONYMS = tuple(lexicon_map("name_synonyms").items())
 _PARTY_TAIL = re.compile(r"(?:党委|委)$")
 # Organisation suffixes a bare mention (高新区, 管委会) may stand for when one body has it.
 _BARE = lexicon("bare_reference_suffixes")
+# 某区科技型企业某公司: a place, a few words describing the company, the company.
+_DESCRIPTOR = re.compile(r"[\u4e00-\u9fff]{0,6}企业")
 # Which children of which parents are units of them (subOrganizationOf).
 _UNIT_PARENTS = frozenset({"Agency", "Organization"})
 
@@ -212,10 +215,21 @@ class Resolver:
             if parent is not None:
                 continue
             places = self._places_in(m)
-            if places and not self.entities[m.key].context.startswith(("party", "gov")):
+            if places and m.cls != "Agency":  # a body's region is its name, not a fact the text states
                 self._relate(m.key, "locatedIn", places[-1].key, m)
         for a, b in zip(self.places, self.places[1:], strict=False):
             if a.end == b.start and a.division and b.division and b.division.parent == a.division.code:
+                self._relate(b.key, "locatedIn", a.key, b)
+        self._stated_locations()
+
+    def _stated_locations(self) -> None:
+        """X内的Y (a park inside a park) and 某区科技型企业Y (a company of a place): Y locatedIn X."""
+        tops = outermost(m for m in self.st.mentions if m.kind in ("ORG", "PLACE") and m.key)
+        for a, b in itertools.pairwise(tops):
+            gap = self.text[a.end:b.start]
+            inside = gap in ("内的", "内") and a.cls == "Park" and b.cls in ("Park", "Company", "Organization")
+            described = a.kind == "PLACE" and b.cls == "Company" and _DESCRIPTOR.fullmatch(gap)
+            if inside or described:
                 self._relate(b.key, "locatedIn", a.key, b)
 
     def lists(self) -> None:

@@ -7,6 +7,7 @@ fall on jieba's word boundaries.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,16 @@ class DocState:
 
     def of_kind(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
+
+
+def outermost(mentions: Iterable[Mention]) -> list[Mention]:
+    """Mentions not inside a longer one, in text order (某省科技厅, not also 某省 in it)."""
+    out: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if out and m.end <= out[-1].end:
+            continue
+        out.append(m)
+    return out
 
 
 def state(doc: Doc) -> DocState:
