@@ -135,6 +135,9 @@ class Store:
         update = f"DROP SILENT GRAPH {article} ;\n"
         if quads:
             update += "INSERT DATA {\n" + _quad_data(quads) + "}\n"
+            labelled = sorted({q.subject for q in quads if q.graph_name == entities and q.predicate == _LABEL})
+            if labelled:
+                update += _ONE_LABEL.format(graph=entities, subjects=" ".join(str(s) for s in labelled))
         try:
             self.oxigraph.update(update)
         except (OSError, SyntaxError) as err:
@@ -184,6 +187,24 @@ class Store:
             articles=sum(g.startswith(ARTICLE_GRAPH_PREFIX) for g in graphs),
             by_class=dict(sorted(by_class.items())),
         )
+
+
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+# Two articles may name one entity differently (科学技术部 / 科技部): the entity keeps one
+# rdfs:label@zh, the fullest (then the first in code-point order), whatever the build
+# order, and the others become skos:altLabel.
+_ONE_LABEL = """;
+DELETE {{ GRAPH {graph} {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}
+INSERT {{ GRAPH {graph} {{ ?s <http://www.w3.org/2004/02/skos/core#altLabel> ?l }} }}
+WHERE {{
+  VALUES ?s {{ {subjects} }}
+  GRAPH {graph} {{
+    ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l , ?other .
+    FILTER(lang(?l) = "zh" && lang(?other) = "zh" && ?other != ?l
+           && (strlen(?other) > strlen(?l) || (strlen(?other) = strlen(?l) && str(?other) < str(?l))))
+  }}
+}}
+"""
 
 
 def compact(iri: str) -> str:

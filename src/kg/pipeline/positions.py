@@ -147,6 +147,6 @@ def kg_positions(doc: Doc) -> Doc:
         holder, org = ents[pos.holder], ents[pos.organization]
         if org.type == "Agency":
             holder.type = "Official"
-        if "@" not in holder.context:
-            holder.context = f"{holder.context}@{org.name}"
+        if "@" not in holder.context:  # a person is told apart by name and organisation (its key)
+            holder.context = f"{holder.context}@{org.context}"
     return doc

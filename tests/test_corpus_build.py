@@ -1,0 +1,52 @@
+"""Several articles in one store: one node per real entity, homonyms apart, any build order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus import shared_dir
+from kg.query import plain
+from kg.store import Store, build, find_inputs
+from kg.validate import validate
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def files() -> list[Path]:
+    return find_inputs([SAMPLE, shared_dir() / "corpus" / "dev"])
+
+
+@pytest.fixture(scope="module")
+def corpus_store() -> Store:
+    s = Store()
+    build(s, files())
+    return s
+
+
+def nodes(store: Store, cls: str, label: str) -> set[str]:
+    q = f'SELECT DISTINCT ?n WHERE {{ ?n a kg:{cls} ; rdfs:label|skos:altLabel "{label}"@zh }}'
+    return {plain(row[0]) for row in store.query(q)}
+
+
+def test_one_node_per_real_entity_and_homonyms_apart(corpus_store: Store):
+    assert len(nodes(corpus_store, "Park", "昆明高新区")) == 1
+    assert len(nodes(corpus_store, "Person", "陈勇")) == 1
+    assert len(nodes(corpus_store, "Person", "王耀")) == 2
+
+
+def test_the_corpus_graph_conforms(corpus_store: Store):
+    report = validate(corpus_store.to_dataset())
+    assert report.conforms, report.text
+
+
+def test_build_order_does_not_matter(tmp_path: Path):
+    exports = []
+    for order in (files(), list(reversed(files()))):
+        s = Store()
+        build(s, order)
+        out = tmp_path / f"{len(exports)}.nq"
+        s.export(out)
+        exports.append(out.read_bytes())
+    assert exports[0] == exports[1]
