@@ -190,7 +190,7 @@ class Store:
 
 
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-# Two articles may name one entity differently (科学技术部 / 科技部): the entity keeps one
+# Two articles may name one entity differently (某某技术部 / 某技部): the entity keeps one
 # rdfs:label@zh, the fullest (then the first in code-point order), whatever the build
 # order, and the others become skos:altLabel.
 _ONE_LABEL = """;
