@@ -39,6 +39,8 @@ _HAN_AFTER = re.compile(rf"(?!{alternation(lexicon('year_followers'))})[\u4e00-\
 _JOINED = re.compile(r"[\u4e00-\u9fff]{0,6}暨|·")
 _NOT_DONE = re.compile(alternation(lexicon("not_done_cues")))
 _LASTS = re.compile(alternation(lexicon("lasts_until")))
+_TALKS = re.compile(r"与(?P<x>[^，,。]{2,30}?)(?:围绕|座谈|讨论|交流|会谈)")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _CONVENED = re.compile(rf"(?:{_CONVENE})的?$")
 _TIED = re.compile(rf"^(?:{alternation(lexicon('tied_openers'))})")
 
@@ -267,9 +269,24 @@ class EventReader:
             if re.search(r"参加|出席|陪同", chunk) and not self._top(sent.start, sent.end, ("PERSON",)):
                 for o in self._top(sent.start, sent.end, ("ORG",)):
                     self._relate(main, "participant", o.key, sent)
-            for m in re.finditer(r"与(?P<x>[^，,。]{2,30}?)(?:围绕|座谈|讨论|交流|会谈)", chunk):
+            for m in _TALKS.finditer(chunk):
+                if self._dated_talk(main, sent, sent.start + m.start(), sent.start + m.end()):
+                    continue
                 for o in self._top(sent.start + m.start("x"), sent.start + m.end("x"), ("ORG",)):
                     self._relate(main, "participant", o.key, sent)
+
+    def _dated_talk(self, main: str, sent: Span, start: int, end: int) -> bool:
+        """某日甲与乙座谈: a talk with its own date is an event of its own, with both sides taking part."""
+        clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(self.text, sent.start, start)), default=sent.start)
+        dates = [d for d in self._sentence_dates(sent) if clause_start <= d.start and d.end <= start + 1]
+        sides = self._top(dates[-1].end if dates else start, end, ("ORG",))
+        if not dates or dates[-1].value == self.events[main].start or len(sides) < 2:
+            return False
+        name = self.text[sides[0].start:end]
+        key = self._add_event(name, "座谈会", sent, dates[-1].value, None)
+        for o in sides:
+            self._relate(key, "participant", o.key, sent)
+        return True
 
     def run(self) -> None:
         head = self.text[: self.headline_end]
