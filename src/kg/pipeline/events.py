@@ -41,6 +41,7 @@ _NOT_DONE = re.compile(alternation(lexicon("not_done_cues")))
 _LASTS = re.compile(alternation(lexicon("lasts_until")))
 _TALKS = re.compile(r"与(?P<x>[^，,。]{2,30}?)(?:围绕|座谈|讨论|交流|会谈)")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+_CEREMONIES = frozenset(lexicon("ceremony_kinds"))
 _CONVENED = re.compile(rf"(?:{_CONVENE})的?$")
 _TIED = re.compile(rf"^(?:{alternation(lexicon('tied_openers'))})")
 
@@ -131,6 +132,18 @@ class EventReader:
         if last is not None:
             self._organizers(last, sent)
             self._venues(last, sent)
+        elif kind in _CEREMONIES and self.text[sent.start:start].endswith("在") and self.events:
+            self._ceremony(kind, sent)
+
+    def _ceremony(self, kind: str, sent: Span) -> None:
+        """在启动仪式上致辞: a ceremony of the event just told, on its day, at its place."""
+        parent_key, parent = next(reversed(self.events.items()))
+        key = self._add_event(kind, kind, sent, parent.start, None)
+        self._relate(key, "partOf", parent_key, sent)
+        for r in [r for r in self.relations if r.s == parent_key and r.p == "location"]:
+            self._relate(key, "location", r.o, sent)
+        for m in self._top(sent.start, sent.end, ("PERSON",)):
+            self._relate(key, "participant", m.key, sent)
 
     def _extend(self, start: int, sent: Span) -> int:
         """Take in an edition (第七届) and a year (2021年) written before an event's name."""
