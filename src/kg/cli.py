@@ -326,6 +326,28 @@ def evaluate(
     out.print(table)
 
 
+@command
+def serve(
+    store: Annotated[Path, typer.Option("--store", metavar="DIR", help="The store folder (made by kg build).")],
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; other machines need 0.0.0.0.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 7878,
+    timeout: Annotated[int, typer.Option("--timeout", help="Seconds before a query is stopped.")] = 30,
+) -> None:
+    """Serve the store read-only as a SPARQL endpoint (Oxigraph server, with its query page).
+
+    Queries see the union of all graphs. Open http://HOST:PORT/ for the query editor;
+    SPARQL clients use http://HOST:PORT/query. Updates are refused. Stop with Ctrl-C.
+
+    Example: kg serve --store out/store --port 7878
+    """
+    from kg.serve import serve as run_server
+
+    out.print(f"serving {store} read-only at http://{host}:{port}/ (Ctrl-C stops)")
+    raise typer.Exit(run_server(store, host, port, timeout))
+
+
 def main() -> None:
     """Console-script entry point (``kg``)."""
     app(prog_name="kg")
