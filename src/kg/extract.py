@@ -31,7 +31,7 @@ def run_pipeline(article: Article, doc_id: str) -> Extraction:
     """Run the spaCy pipeline over an article's clean text."""
     nlp = make_nlp()
     doc = nlp.make_doc(article.clean.text)
-    doc._.kg = DocState(doc_id=doc_id, meta=article.meta)
+    doc._.kg = DocState(doc_id=doc_id, meta=article.meta, text=article.clean.text)
     doc = nlp(doc)
     ex = doc._.kg.extraction
     _link_publisher(ex)

@@ -332,7 +332,7 @@ def kg_events(doc: Doc) -> Doc:
     """Add events and their relations to the extraction."""
     st = state(doc)
     assert st.extraction is not None
-    reader = EventReader(st, doc.text)
+    reader = EventReader(st, st.text)
     reader.run()
     st.extraction.events.update(reader.events)
     st.extraction.relations += reader.relations

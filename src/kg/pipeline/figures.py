@@ -85,7 +85,7 @@ def kg_figures(doc: Doc) -> Doc:
     """Add one observation per figure to the extraction."""
     st = state(doc)
     assert st.extraction is not None
-    text = doc.text
+    text = st.text
     ref = reference_date(text, st)
     period = None
     last_block = -1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -289,8 +290,8 @@ def _not_a_name(word: str) -> bool:
 
 def find_people(doc: Doc, st: DocState) -> list[Mention]:
     """People next to titles, in lists with known people, then every recurrence."""
-    text = doc.text
-    boundaries = {t.idx for t in doc} | {len(text)}
+    text = st.text
+    boundaries = {int(i) for i in doc.to_array(IDX)} | {len(text)}  # no Token objects: this is hot
     blocked = {i for m in st.mentions if m.kind in ("ORG", "PLACE") for i in range(m.start, m.end)}
     titles_ = [m for m in st.mentions if m.kind == "TITLE"]
     blocked |= {i for t in titles_ for i in range(t.start, t.end)}
@@ -342,7 +343,7 @@ def find_place_mentions(text: str, st: DocState) -> list[Mention]:
 def kg_mentions(doc: Doc) -> Doc:
     """Write places, titles, organisations and people to ``doc._.kg.mentions``."""
     st = state(doc)
-    text = doc.text
+    text = st.text
     places = find_place_mentions(text, st)
     mentions: list[Mention] = list(places)
     for sent in st.sentences:

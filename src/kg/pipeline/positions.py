@@ -136,7 +136,7 @@ def kg_positions(doc: Doc) -> Doc:
     st = state(doc)
     assert st.extraction is not None
     seen = set()
-    for pos in ChainReader(st, doc.text).read():
+    for pos in ChainReader(st, st.text).read():
         k = (pos.holder, pos.title, pos.organization)
         if k in seen:
             continue

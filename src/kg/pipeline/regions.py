@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from kg.pipeline.resources import Division, divisions, lexicon_map
 
@@ -64,17 +64,36 @@ def ancestors(d: Division) -> list[Division]:
     return out
 
 
+@cache
+def _first_chars() -> frozenset[str]:
+    """Characters a division name can start with: other positions are skipped at once."""
+    return frozenset(name[0] for name in _index()[0])
+
+
 def find_places(text: str, extra: dict[str, tuple[Division, ...]] | None = None) -> list[PlaceHit]:
     """Longest-first, left-to-right matches of division names in ``text``."""
-    names, _ = _index()
-    maxlen = _max_name_length()
-    if extra:
-        names = dict(names)
-        for name, cands in extra.items():
-            names[name] = names.get(name, ()) + cands
-        maxlen = max(maxlen, *map(len, extra))
+    if not extra:
+        return list(_find_in_name(text)) if len(text) <= 40 else _scan(text, _index()[0], _first_chars(),
+                                                                         _max_name_length())
+    names = dict(_index()[0])
+    for name, cands in extra.items():
+        names[name] = names.get(name, ()) + cands
+    firsts = _first_chars() | {name[0] for name in extra}
+    return _scan(text, names, firsts, max(_max_name_length(), *map(len, extra)))
+
+
+@lru_cache(maxsize=8192)
+def _find_in_name(text: str) -> tuple[PlaceHit, ...]:
+    """Places inside a short name: the same names recur across an article and a corpus."""
+    return tuple(_scan(text, _index()[0], _first_chars(), _max_name_length()))
+
+
+def _scan(text: str, names: dict[str, tuple[Division, ...]], firsts: frozenset[str], maxlen: int) -> list[PlaceHit]:
     hits, i = [], 0
     while i < len(text):
+        if text[i] not in firsts:
+            i += 1
+            continue
         for n in range(min(maxlen, len(text) - i), 1, -1):
             cand = names.get(text[i:i + n])
             if cand:
@@ -110,15 +129,23 @@ def infer_home(hits: list[PlaceHit]) -> dict[str, Division]:
     return home
 
 
+@cache
+def _county_shorts_by_city() -> dict[str, dict[str, tuple[Division, ...]]]:
+    """City code → {county short form → the counties of that city it names}."""
+    out: dict[str, dict[str, list[Division]]] = {}
+    for name, cands in _index()[1].items():
+        for d in cands:
+            out.setdefault(d.parent, {}).setdefault(name, []).append(d)
+    return {city: {n: tuple(ds) for n, ds in names.items()} for city, names in out.items()}
+
+
 def county_shorts_for(home: dict[str, Division], hits: list[PlaceHit]) -> dict[str, tuple[Division, ...]]:
     """County short forms made safe by context: their city is named in the article."""
-    _, shorts = _index()
-    cities = {d.code for h in hits for d in h.candidates if d.level == "city"}
-    out = {}
-    for name, cands in shorts.items():
-        ok = tuple(d for d in cands if d.parent in cities)
-        if ok:
-            out[name] = ok
+    cities = sorted({d.code for h in hits for d in h.candidates if d.level == "city"})
+    out: dict[str, tuple[Division, ...]] = {}
+    for city in cities:
+        for name, cands in _county_shorts_by_city().get(city, {}).items():
+            out[name] = out.get(name, ()) + cands
     return out
 
 

@@ -341,7 +341,7 @@ class Resolver:
 def kg_resolve(doc: Doc) -> Doc:
     """Merge mentions into entities on ``doc._.kg.extraction``."""
     st = state(doc)
-    r = Resolver(st, doc.text)
+    r = Resolver(st, st.text)
     r.run()
     st.resolver = r
     st.extraction = Extraction(doc_id=st.doc_id, meta=st.meta, entities=r.entities, relations=r.relations)

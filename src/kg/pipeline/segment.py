@@ -14,25 +14,21 @@ from spacy.vocab import Vocab
 
 
 class RJiebaTokenizer:
-    """A spaCy tokenizer that splits text into jieba words with their jieba POS tags."""
+    """A spaCy tokenizer that splits text into jieba words (no tags: the rules do not read them)."""
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        pieces = rjieba.tag(text)
-        words, spaces, tags = [], [], []
-        for word, tag in pieces:
+        words: list[str] = []
+        spaces: list[bool] = []
+        for word in rjieba.cut(text):
             if word == " " and words and not spaces[-1]:
                 spaces[-1] = True  # spaCy keeps one trailing space on the token itself
                 continue
             words.append(word)
             spaces.append(False)
-            tags.append(tag)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
-        for token, tag in zip(doc, tags, strict=True):
-            token.tag_ = tag
-        return doc
+        return Doc(self.vocab, words=words, spaces=spaces)
 
     def to_bytes(self, **kwargs) -> bytes:
         return b""

@@ -34,5 +34,6 @@ def split_sentences(text: str) -> list[Span]:
 @Language.component("kg_sentences")
 def kg_sentences(doc: Doc) -> Doc:
     """Write the sentence spans to ``doc._.kg.sentences``."""
-    state(doc).sentences = split_sentences(doc.text)
+    st = state(doc)
+    st.sentences = split_sentences(st.text)
     return doc

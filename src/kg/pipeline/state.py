@@ -52,6 +52,8 @@ class DocState:
 
     doc_id: str
     meta: ArticleMeta
+    text: str
+    """The document's text, kept here because spaCy rebuilds ``Doc.text`` from its tokens on each access."""
     sentences: list[Span] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     home: dict[str, Division] = field(default_factory=dict)
