@@ -103,3 +103,11 @@ def test_past_positions_are_marked(tmp_path: Path):
     f.write_text("会议由时任湖南省科技厅厅长刘振华主持。", encoding="utf-8")
     ex = extract_path(f)[1]
     assert [p.past for p in ex.positions] == [True]
+
+
+def test_distributive_figures_give_one_per_item(tmp_path: Path):
+    f = tmp_path / "d.txt"
+    f.write_text("截至2021年，全市众创空间、科技园区和孵化基地各有3个。", encoding="utf-8")
+    ex = extract_path(f)[1]
+    assert sorted(o.measure for o in ex.observations) == ["孵化基地", "科技园区", "众创空间"]
+    assert {(o.value, o.unit) for o in ex.observations} == {(Decimal(3), "个")}

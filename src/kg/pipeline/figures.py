@@ -33,6 +33,7 @@ _FIGURE = re.compile(
     rf"(?P<post>{alternation(lexicon('qualifiers_after'))})?"
     rf"(?P<unit>{alternation([*_UNITS, *_COUNTERS])})"
 )
+_LIST_SEP = re.compile(r"、|和|及|与")
 _CLAUSE = re.compile(r"[，,；;：:。！？!?、（）()“”\n]")
 _LEAD = re.compile(rf"^(?:截至[^，,]*?(?:底|末|年|月|目前)|{alternation(lexicon('period_leads'))})+")
 
@@ -103,9 +104,22 @@ def kg_figures(doc: Doc) -> Doc:
                     m.start() > 0 and (text[m.start() - 1].isascii() and text[m.start() - 1].isalnum())):
                 continue
             value, base = _base(m.group("num"), m.group("mult"), unit)
-            st.extraction.observations.append(Observation(
-                measure=_measure(text, sent, m), value=value, unit=base, evidence=sent, surface=m.group(0),
-                period=period or (ref[:4] if ref else None), area=_area(st, text, sent),
-                qualifier=m.group("pre") or m.group("post"),
-            ))
+            for measure in _each(text, sent, m) or [_measure(text, sent, m)]:
+                st.extraction.observations.append(Observation(
+                    measure=measure, value=value, unit=base, evidence=sent, surface=m.group(0),
+                    period=period or (ref[:4] if ref else None), area=_area(st, text, sent),
+                    qualifier=m.group("pre") or m.group("post"),
+                ))
     return doc
+
+
+def _each(text: str, sent: Span, m: re.Match) -> list[str]:
+    """甲、乙和丙各有1个: one figure for each thing listed before 各 (empty when not distributive)."""
+    head = text[sent.start:m.start()]
+    if not head.endswith(("各有", "各")):
+        return []
+    head = head.removesuffix("有").removesuffix("各")
+    cuts = [c for c in _CLAUSE.finditer(head) if c.group(0) != "、"]
+    clause = head[cuts[-1].end():] if cuts else head
+    items = [i for i in _LIST_SEP.split(_LEAD.sub("", clause)) if len(i) >= 2]
+    return items if len(items) >= 2 else []
