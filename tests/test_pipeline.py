@@ -109,5 +109,5 @@ def test_distributive_figures_give_one_per_item(tmp_path: Path):
     f = tmp_path / "d.txt"
     f.write_text("截至2021年，全市众创空间、科技园区和孵化基地各有3个。", encoding="utf-8")
     ex = extract_path(f)[1]
-    assert sorted(o.measure for o in ex.observations) == ["孵化基地", "科技园区", "众创空间"]
+    assert sorted(o.measure for o in ex.observations) == sorted(["众创空间", "科技园区", "孵化基地"])
     assert {(o.value, o.unit) for o in ex.observations} == {(Decimal(3), "个")}
