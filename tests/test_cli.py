@@ -227,3 +227,10 @@ def test_eval_refuses_a_file_that_is_not_gold(tmp_path: Path) -> None:
     result = kg("eval", str(f))
     assert result.exit_code == 1
     assert "not a gold file" in result.stderr
+
+
+def test_the_seed_graph_validates(tmp_path: Path) -> None:
+    out = tmp_path / "seed.trig"
+    assert kg("extract", SEED, "-o", out).exit_code == 0
+    result = kg("validate", "--graph", out)
+    assert result.exit_code == 0, result.output
