@@ -179,11 +179,12 @@ def test_build_is_idempotent_and_reports(tmp_path: Path) -> None:
     store, trig, html = tmp_path / "store", tmp_path / "out" / "graph.trig", tmp_path / "out" / "graph.html"
     first = kg("build", corpus, "--store", store, "-o", trig, "--html", html)
     assert first.exit_code == 0, first.output
-    assert "1 article file(s) read" in first.stdout and "kg:Article" in first.stdout
+    assert "1 article file(s): 1 written" in first.stdout and "kg:Article" in first.stdout
     assert "SHACL:" in first.stdout and html.exists()
     before = trig.read_bytes()
     again = kg("build", corpus, "--store", store, "-o", trig)
     assert again.exit_code == 0, again.output
+    assert "0 written, 1 unchanged" in again.stdout
     assert trig.read_bytes() == before
     fresh = kg("build", corpus, "--store", store, "-o", trig, "--fresh")
     assert fresh.exit_code == 0 and trig.read_bytes() == before
@@ -234,3 +235,15 @@ def test_the_seed_graph_validates(tmp_path: Path) -> None:
     assert kg("extract", SEED, "-o", out).exit_code == 0
     result = kg("validate", "--graph", out)
     assert result.exit_code == 0, result.output
+
+
+def test_build_skips_bad_articles_on_request(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED.name)
+    (corpus / "blank.txt").write_text("  \n", encoding="utf-8")
+    skipped = kg("build", corpus, "--store", tmp_path / "s1", "--on-error", "skip", "--jobs", "2")
+    assert skipped.exit_code == 0, skipped.output
+    assert "1 written, 0 unchanged, 1 skipped" in skipped.stdout
+    assert "skipped: " in skipped.stderr and "blank.txt" in skipped.stderr
+    assert_clean_error(kg("build", corpus, "--store", tmp_path / "s2"), "blank.txt", "empty")

@@ -7,21 +7,22 @@ from pathlib import Path
 import pytest
 
 from corpus import shared_dir
+from kg.corpus import build_corpus, sources
 from kg.query import plain
-from kg.store import Store, build, find_inputs
+from kg.store import Store
 from kg.validate import validate
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
-def files() -> list[Path]:
-    return find_inputs([SAMPLE, shared_dir() / "corpus" / "dev"])
+def files():
+    return sources([SAMPLE, shared_dir() / "corpus" / "dev"])
 
 
 @pytest.fixture(scope="module")
 def corpus_store() -> Store:
     s = Store()
-    build(s, files())
+    build_corpus(s, files())
     return s
 
 
@@ -45,7 +46,7 @@ def test_build_order_does_not_matter(tmp_path: Path):
     exports = []
     for order in (files(), list(reversed(files()))):
         s = Store()
-        build(s, order)
+        build_corpus(s, order)
         out = tmp_path / f"{len(exports)}.nq"
         s.export(out)
         exports.append(out.read_bytes())

@@ -1,6 +1,6 @@
 """Every competency question on the real graph of the bundled seed article, with its answers.
 
-The fixture store is built by the product itself (``kg.store.build`` over
+The fixture store is built by the product itself (``kg.corpus.build_corpus`` over
 ``data/sample``), so these tests fail when extraction, mapping or a query drifts.
 """
 
@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.corpus import build_corpus, sources
 from kg.paths import queries_dir
 from kg.query import load_query, parse_params, plain, run_query
-from kg.store import Store, build, find_inputs
+from kg.store import Store
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -20,7 +21,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 @pytest.fixture(scope="module")
 def seed() -> Store:
     s = Store()
-    build(s, find_inputs([SAMPLE]))
+    build_corpus(s, sources([SAMPLE]))
     return s
 
 

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from kg.corpus import build_corpus, sources
 from kg.extract import extract_file
 from kg.rdf.iris import article_graph_iri
 from kg.rdf.namespaces import ENTITY_GRAPH
 from kg.serve import oxigraph_binary, push_article, server_command
-from kg.store import Store, build, find_inputs
+from kg.store import Store
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -63,7 +64,7 @@ def running(cmd: list[str], base: str) -> Iterator[str]:
 def served(tmp_path: Path) -> Iterator[str]:
     store = tmp_path / "store"
     with Store(store) as s:
-        build(s, find_inputs([SAMPLE]))
+        build_corpus(s, sources([SAMPLE]))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = server_command(store, port=port)

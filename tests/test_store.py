@@ -15,7 +15,7 @@ from rdflib.namespace import PROV
 from kg.errors import InputError, KGError, QueryError, StoreError
 from kg.rdf.namespaces import ENTITY_GRAPH, KG, KGR
 from kg.serialise import write_rdf
-from kg.store import Store, article_graph, build, find_inputs
+from kg.store import Store
 
 
 def article(doc_id: str, person: str = "张三", title: str = "局长") -> rdflib.Dataset:
@@ -40,12 +40,6 @@ def article(doc_id: str, person: str = "张三", title: str = "局长") -> rdfli
     art.add((pos, KG.title, Literal(title, lang="zh")))
     art.add((pos, PROV.wasDerivedFrom, doc))
     return ds
-
-
-def fake_extract(path: Path) -> rdflib.Dataset:
-    """Stands in for kg.extract.extract_file: the file holds 'person title'."""
-    person, title = path.read_text(encoding="utf-8").split()
-    return article(path.stem, person, title)
 
 
 def titles(store: Store) -> list[str]:
@@ -203,49 +197,3 @@ def test_from_file_errors(tmp_path: Path) -> None:
         Store.from_file(tmp_path / "bad.ttl")
     with pytest.raises(KGError, match="unknown RDF format"):
         Store.from_file(tmp_path / "graph.xml")
-
-
-def test_find_inputs_recurses_and_skips_what_is_not_an_article(tmp_path: Path) -> None:
-    for name in ("a.txt", "sub/b.html", "sub/deeper/c.htm", "a.gold.json", "notes.md", ".hidden/d.txt"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("x")
-    found = find_inputs([tmp_path, tmp_path / "a.txt"])
-    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.txt", "sub/b.html", "sub/deeper/c.htm"]
-
-
-def test_find_inputs_errors(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file or folder"):
-        find_inputs([tmp_path / "missing"])
-    (tmp_path / "x.gold.json").write_text("{}")
-    with pytest.raises(InputError, match="not an article file"):
-        find_inputs([tmp_path / "x.gold.json"])
-    with pytest.raises(InputError, match="no article files"):
-        find_inputs([tmp_path])
-
-
-def test_build_twice_gives_byte_identical_exports(tmp_path: Path) -> None:
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a1.txt").write_text("张三 局长", encoding="utf-8")
-    (tmp_path / "in" / "a2.txt").write_text("李四 处长", encoding="utf-8")
-    exports = []
-    for run in range(2):
-        with Store(tmp_path / "store") as store:
-            written = build(store, find_inputs([tmp_path / "in"]), extract=fake_extract)
-            store.export(tmp_path / f"run{run}.trig")
-        exports.append((tmp_path / f"run{run}.trig").read_bytes())
-        assert written == [str(KGR["graph/article/a1"]), str(KGR["graph/article/a2"])]
-    assert exports[0] == exports[1]
-
-
-def test_build_refuses_two_files_with_one_article_id(tmp_path: Path) -> None:
-    for folder in ("x", "y"):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "same.txt").write_text("张三 局长", encoding="utf-8")
-    with pytest.raises(InputError, match="same article id"):
-        build(Store(), find_inputs([tmp_path]), extract=fake_extract)
-
-
-def test_article_graph_needs_exactly_one_article_graph() -> None:
-    assert article_graph(article("a1")) == str(KGR["graph/article/a1"])
-    with pytest.raises(KGError, match="found 0"):
-        article_graph(rdflib.Dataset())

@@ -5,12 +5,11 @@ This is the library entry point the CLI, the store builder and the notebooks cal
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from rdflib import Dataset, Literal
 
-from kg.ingest import Article, load
+from kg.ingest import Article, content_hash, load
 from kg.model import Entity, Extraction
 from kg.normalise import MappedText, nfkc, strip_invisible, strip_pinyin
 from kg.pipeline import make_nlp
@@ -80,5 +79,5 @@ def extract_file(path: str | Path, doc_id: str | None = None) -> Dataset:
     ag = ds.graph(iris.article_graph_iri(ex.doc_id))
     node = iris.article_iri(ex.doc_id)
     ag.add((node, KG.sourceFile, Literal(path.name if isinstance(path, Path) else Path(path).name)))
-    ag.add((node, KG.contentHash, Literal(hashlib.sha256(article.source.encode("utf-8")).hexdigest())))
+    ag.add((node, KG.contentHash, Literal(content_hash(Path(path)))))
     return ds

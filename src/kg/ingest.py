@@ -10,6 +10,7 @@ name, the 来源/作者/发表时间/浏览 line); that chrome becomes metadata,
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -57,6 +58,14 @@ def read_source(path: Path) -> tuple[str, str]:
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
     return decode(raw, str(path))
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes: what ``kg:contentHash`` records and incremental builds compare."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
 
 
 def decode(raw: bytes, name: str = "<bytes>") -> tuple[str, str]:

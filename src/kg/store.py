@@ -14,7 +14,7 @@ see one exception tree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -22,12 +22,11 @@ from types import TracebackType
 import pyoxigraph as ox
 import rdflib
 
-from kg.errors import InputError, KGError, QueryError, StoreError
+from kg.errors import InputError, QueryError, StoreError
 from kg.rdf.namespaces import ENTITY_GRAPH, KGR, PREFIXES
 from kg.serialise import RdfData, canonical_quads, rdf_format, to_rdflib, write_rdf
 
 ARTICLE_GRAPH_PREFIX = str(KGR["graph/article/"])
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 """What ``kg build`` reads from a folder; anything else there (``*.gold.json`` …) is skipped."""
 
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -258,64 +257,3 @@ def _open(path: Path | None, *, read_only: bool) -> ox.Store:
         if isinstance(err, PermissionError) or "permission denied" in message.lower():
             raise StoreError(f"{path}: permission denied") from err
         raise StoreError(f"{path}: cannot open store ({message})") from err
-
-
-Extractor = Callable[[Path], rdflib.Dataset]
-
-
-def find_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """The article files named by ``paths``: files as given, folders searched recursively.
-
-    In folders only ``*.txt``, ``*.html`` and ``*.htm`` are taken (so gold files and
-    notes beside the articles are skipped), hidden files and folders are ignored.
-    A file named explicitly must have one of those suffixes too. The result is
-    sorted and free of duplicates, so builds read articles in a stable order.
-    """
-    found: set[Path] = set()
-    for given in map(Path, paths):
-        if given.is_dir():
-            found.update(
-                p
-                for p in given.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in ARTICLE_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(given).parts)
-            )
-        elif given.is_file():
-            if given.suffix.lower() not in ARTICLE_SUFFIXES:
-                raise InputError(f"{given}: not an article file ({', '.join(ARTICLE_SUFFIXES)})")
-            found.add(given)
-        else:
-            raise InputError(f"{given}: no such file or folder")
-    if not found:
-        shown = ", ".join(map(str, paths))
-        raise InputError(f"{shown}: no article files ({', '.join(ARTICLE_SUFFIXES)}) found")
-    return sorted(found, key=lambda p: str(p.resolve()))
-
-
-def article_graph(dataset: rdflib.Dataset, source: Path | str = "<data>") -> str:
-    """The one article graph an extraction holds (every named graph but the entity graph)."""
-    graphs = {str(g.identifier) for g in dataset.graphs() if str(g.identifier).startswith(ARTICLE_GRAPH_PREFIX)}
-    if len(graphs) != 1:
-        raise KGError(f"{source}: expected one article graph in the extraction, found {len(graphs)}")
-    return graphs.pop()
-
-
-def build(store: Store, files: Iterable[Path], extract: Extractor | None = None) -> list[str]:
-    """Extract each article and replace its graph in ``store``; return the graphs written.
-
-    Two inputs that map to the same article graph (``a/x.txt`` and ``b/x.html``
-    share the id ``x``) would silently overwrite each other, so that is an error.
-    ``extract`` defaults to :func:`kg.extract.extract_file`.
-    """
-    if extract is None:
-        from kg.extract import extract_file as extract
-    written: dict[str, Path] = {}
-    for path in files:
-        dataset = extract(path)
-        graph = article_graph(dataset, path)
-        if graph in written:
-            raise InputError(f"{path}: same article id as {written[graph]} ({graph}); rename one of them")
-        store.replace_article(graph, dataset)
-        written[graph] = path
-    return list(written)
