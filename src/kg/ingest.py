@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -178,8 +180,6 @@ class _VisibleText(HTMLParser):
         self._emit(data, self._offset())
 
     def handle_entityref(self, name):
-        from html import unescape
-
         ref = f"&{name};"
         text = unescape(ref)
         start = self._offset()
@@ -188,17 +188,14 @@ class _VisibleText(HTMLParser):
         self._emit(text, start, len(ref))
 
     def handle_charref(self, name):
-        from html import unescape
-
         start = self._offset()
         end = self.source.find(";", start, start + 12)
         length = (end + 1 - start) if end != -1 else len(name) + 2
         self._emit(unescape(self.source[start:start + length]), start, length)
 
 
-def _repeat(start: int, end: int, n: int):
-    from array import array
-
+def _repeat(start: int, end: int, n: int) -> tuple[array, array]:
+    """Offset arrays for ``n`` characters that all come from ``[start, end)`` of the source."""
     return array("l", [start] * n), array("l", [end] * n)
 
 
