@@ -22,6 +22,7 @@ from kg.pipeline.state import DocState, Mention, outermost, state
 _BREAK = re.compile(r"[，,。；;：:！？!?“”\"()（）\n]")
 _PAST = lexicon("past_markers")
 _REGION_CHAIR = frozenset(lexicon("region_chair_titles"))
+_UNNAMED = frozenset(lexicon("unnamed_holder_titles"))
 _GAP = re.compile(r"^[\u4e00-\u9fff]{1,6}$")
 
 
@@ -42,7 +43,17 @@ class ChainReader:
         return self.st.resolver.government(region) if region is not None else None
 
     def chain(self, person: Mention, lo: int) -> list[Mention]:
-        return [m for m in self.top if lo <= m.start and m.end <= person.start]
+        """The bodies, places and titles between the clause start and a person.
+
+        A chain restarts after an unnamed holder (甲处负责人、乙局局长某某: the first
+        title belongs to someone the text does not name).
+        """
+        items = [m for m in self.top if lo <= m.start and m.end <= person.start]
+        for i in range(len(items) - 1, -1, -1):
+            it = items[i]
+            if it.kind == "TITLE" and it.text in _UNNAMED and self.text[it.end:it.end + 1] in ("、", "等"):
+                return items[i + 1:]
+        return items
 
     def read(self) -> list[Position]:
         out: list[Position] = []
