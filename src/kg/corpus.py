@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError, KGError
-from kg.ingest import content_hash
+from kg.ingest import content_hash, read_source
 from kg.rdf import iris
 from kg.store import Store
 
@@ -100,15 +100,23 @@ def _results(todo: list[Source], jobs: int) -> Iterator[tuple[Source, bytes | No
 
 
 def build_corpus(store: Store, todo: list[Source], *, jobs: int = 1, on_error: OnError = "fail",
-                 advance: Callable[[int], None] | None = None) -> BuildReport:
+                 fresh: bool = False, advance: Callable[[int], None] | None = None) -> BuildReport:
     """Extract and store every source whose bytes changed since it was stored.
 
     ``jobs`` worker processes extract in parallel; the store is written by this
     process alone, one article per transaction, so the result does not depend on
     ``jobs`` or on the order articles finish in. ``on_error="skip"`` records a bad
-    article in the report and goes on; ``"fail"`` raises its error (articles stored
-    before it stay stored). ``advance(n)`` is called as articles are done.
+    article in the report and goes on. With ``"fail"`` every file is first read and
+    decoded, so a bad input (empty, binary, unreadable, too large) stops the build
+    before anything is written; an article that fails later, in extraction, raises
+    its error with the articles before it stored. ``fresh`` empties the store once
+    that check has passed. ``advance(n)`` is called as articles are done.
     """
+    if on_error != "skip":
+        for s in todo:
+            read_source(s.path)
+    if fresh:
+        store.clear()
     report = BuildReport()
     known = stored_hashes(store)
     pending = []
