@@ -15,16 +15,29 @@ from rdflib import namespace as rdfns
 
 from kg.analyse import (
     CENTRALITY_COLUMNS,
+    MEETING_COLUMNS,
     NODE_CLASSES,
+    POSITION_COLUMNS,
     TIMELINE_COLUMNS,
     as_store,
     centrality,
+    class_counts,
+    co_participation,
     communities,
+    day_range,
     ego,
     entity_graph,
+    filter_articles,
+    filter_classes,
+    filter_dates,
+    meetings,
+    positions,
+    relation_counts,
     resolve,
+    scores,
     shortest_path,
     timeline,
+    top_nodes,
 )
 from kg.errors import KGError
 from kg.extract import extract_file
@@ -54,6 +67,7 @@ def _add_second_article(ds: Dataset) -> None:
         ent.add((URIRef(event), RDF.type, KG.Event))
         ent.add((URIRef(event), RDFS.label, _zh(name)))
         art.add((URIRef(event), KG.participant, URIRef(ZHANGSAN)))
+        art.add((URIRef(event), rdfns.PROV.wasDerivedFrom, art_id))
     meeting = URIRef(MEETING)
     art.add((meeting, KG.startDate, Literal("2022-01-05", datatype=rdfns.XSD.date)))
     art.add((meeting, KG.eventKind, _zh("座谈会")))
@@ -264,3 +278,115 @@ def test_seed_article_projects_to_a_clean_entity_network(seed_dataset: Dataset) 
     assert table.iloc[0]["type"] in ENTITY_TYPES
     assert communities(g, seed=7) == communities(g, seed=7)
     assert sorted(n for c in communities(g) for n in c) == sorted(g.nodes)
+
+
+def _labels(g: nx.MultiDiGraph) -> set[str]:
+    return {attrs["label"] for _, attrs in g.nodes(data=True)}
+
+
+def test_nodes_know_their_articles_and_events_their_dates(two_articles: Dataset) -> None:
+    g = entity_graph(two_articles)
+    assert g.nodes[ZHANGSAN]["articles"] == [str(KGR["article/demo-001"])]
+    assert g.nodes[MEETING]["startDate"] == "2022-01-05" and "endDate" not in g.nodes[MEETING]
+    assert "startDate" not in g.nodes[UNDATED]
+    assert g.nodes[EVENT]["articles"] == [str(KGR["article/demo-001"])]  # stated there (and mentioned)
+
+
+def test_a_title_attested_twice_keeps_its_first_and_latest_day(kg_dataset: Dataset) -> None:
+    for number, day in ((0, "2021-10-23"), (1, "2022-03-01")):
+        art = kg_dataset.graph(KGR[f"graph/article/demo-00{number + 3}"])
+        pos = KGR[f"position/again{number}"]
+        art.add((pos, RDF.type, KG.Position))
+        art.add((pos, KG.holder, URIRef(ZHANGSAN)))
+        art.add((pos, KG.organization, URIRef(BUREAU)))
+        art.add((pos, KG.title, _zh("局长")))
+        art.add((pos, KG.attestedOn, Literal(day, datatype=rdfns.XSD.date)))
+    g = entity_graph(kg_dataset)
+    (chief,) = [d for _, v, d in g.out_edges(ZHANGSAN, data=True) if d.get("title") == "局长"]
+    assert (chief["firstAttestedOn"], chief["attestedOn"]) == ("2021-10-23", "2022-03-01")
+
+
+def test_counts_by_class_and_relation(graph: nx.MultiDiGraph) -> None:
+    classes = class_counts(graph)
+    assert list(classes.columns) == ["class", "count"]
+    assert dict(zip(classes["class"], classes["count"], strict=True)) == {
+        "Agency": 3, "Company": 1, "Event": 1, "Official": 1, "Organization": 1, "Park": 1, "Person": 1, "Place": 1,
+    }  # fmt: skip
+    assert classes.iloc[0]["class"] == "Agency"
+    relations = relation_counts(graph)
+    assert relations["count"].sum() == graph.number_of_edges() == 8
+    assert relations.iloc[0].tolist() == ["holdsPosition", 2]
+
+
+def test_scores_and_top_nodes(graph: nx.MultiDiGraph) -> None:
+    degree = scores(graph, "degree")
+    assert degree[BUREAU] == 4.0
+    assert top_nodes(graph, 1, "degree") == [BUREAU]
+    assert top_nodes(graph, 3) == top_nodes(graph, 3, scores(graph, "pagerank"))
+    assert len(top_nodes(graph, 100)) == graph.number_of_nodes()
+    with pytest.raises(KGError, match="unknown measure"):
+        scores(graph, "closeness")
+
+
+def test_filter_classes_with_superclasses(graph: nx.MultiDiGraph) -> None:
+    assert _labels(filter_classes(graph, ["Official"])) == {"张三"}
+    assert _labels(filter_classes(graph, ["person"])) == {"张三", "李四"}
+    orgs = filter_classes(graph, ["Organization", "kg:Park"])
+    assert _labels(orgs) == {
+        "某某市科技局", "某某市科技局高新处", "某某高新区管委会", "某某科技有限公司", "某某创业协会", "某某高新区",
+    }  # fmt: skip
+    assert {d["relation"] for *_, d in orgs.edges(data=True)} == {"subOrganizationOf", "manages"}
+    with pytest.raises(KGError, match="Minister: unknown class; use one of Official"):
+        filter_classes(graph, ["Minister"])
+
+
+def test_filter_articles_by_id_or_iri(two_articles: Dataset) -> None:
+    g = entity_graph(two_articles)
+    second = filter_articles(g, ["demo-002"])
+    assert _labels(second) == {"某某市科技企业座谈会", "张三走访某某创业协会"}
+    assert filter_articles(g, [str(KGR["article/demo-002"])]).nodes == second.nodes
+    both = filter_articles(g, ["demo-001", "demo-002"])
+    assert set(both.nodes) == set(g.nodes)
+    with pytest.raises(KGError, match="demo-009: no such article in the graph; known: demo-001, demo-002"):
+        filter_articles(g, ["demo-009"])
+
+
+def test_filter_dates_keeps_what_happened_in_the_window(two_articles: Dataset) -> None:
+    g = entity_graph(two_articles)
+    early = filter_dates(g, "2021", "2021-10-31")
+    assert _labels(early) == {"张三调研某某科技有限公司", "张三", "某某市科技局", "某某科技有限公司"}
+    assert {d["relation"] for *_, d in early.edges(data=True)} == {"participant", "organizer", "location"}
+    late = filter_dates(g, since="2022-01")
+    assert _labels(late) == {"某某市科技企业座谈会", "张三", "某某市科技局"}
+    titles = [d["title"] for *_, d in late.edges(data=True) if d["relation"] == "holdsPosition"]
+    assert titles == ["局长"]  # attested 2022-01-05; 党组书记 is undated
+    assert len(filter_dates(g, "2023")) == 0
+
+
+def test_day_range_reads_years_months_days_and_refuses_the_rest() -> None:
+    assert day_range("2021") == ("2021-01-01", "2021-12-31")
+    assert day_range("2024-02") == ("2024-02-01", "2024-02-29")
+    assert day_range("2021-10-26T16:15:51") == ("2021-10-26", "2021-10-26")
+    for bad in ("21", "2021-13", "2021-02-30", "昨天"):
+        with pytest.raises(KGError, match="not a date"):
+            day_range(bad)
+
+
+def test_who_met_whom(two_articles: Dataset) -> None:
+    g = entity_graph(two_articles)
+    met = co_participation(g)
+    assert [{met.nodes[a]["label"], met.nodes[b]["label"]} for a, b in met.edges] == [{"张三", "某某市科技局"}]
+    assert met.edges[ZHANGSAN, BUREAU]["weight"] == 2
+    assert met.edges[ZHANGSAN, BUREAU]["events"] == sorted([EVENT, MEETING])
+    assert len(co_participation(g, ["Person"])) == 0  # 张三 met no other person
+    table = meetings(g)
+    assert list(table.columns) == MEETING_COLUMNS
+    assert table[["a", "b", "events"]].values.tolist() == [["张三", "某某市科技局", 2]]
+    assert table.iloc[0]["event_names"] == "张三调研某某科技有限公司、某某市科技企业座谈会"
+
+
+def test_positions_table_in_date_order(two_articles: Dataset) -> None:
+    table = positions(entity_graph(two_articles))
+    assert list(table.columns) == POSITION_COLUMNS
+    rows = table[["holder", "title", "organization", "attestedOn"]].fillna("").values.tolist()
+    assert rows == [["张三", "局长", "某某市科技局", "2022-01-05"], ["张三", "党组书记", "某某市科技局", ""]]

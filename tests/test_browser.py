@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, Dataset, Literal
 
+from kg import visualise
 from kg.rdf.namespaces import ENTITY_GRAPH, KG, KGR
-from kg.visualise import write_html
+from kg.visualise import ViewOptions, write_html
+from synthetic import synthetic_dataset
 
 pytestmark = pytest.mark.browser
 
@@ -152,13 +154,65 @@ def test_seed_article_view_shows_every_entity(browser: object, tmp_path: Path) -
     write_html(ds, out, title="seed-001")
     visit = Visit(browser, out)
     drawn = {KG.Official, KG.Person, KG.Agency, KG.Company, KG.Organization, KG.Park, KG.Place, KG.Event}
-    labels = {str(o) for s, _, o, _ in ds.quads((None, RDFS.label, None, None))
-              if o.language == "zh" and any((s, RDF.type, c) in ds for c in drawn)}
+    labels = {
+        str(o)
+        for s, _, o, _ in ds.quads((None, RDFS.label, None, None))
+        if o.language == "zh" and any((s, RDF.type, c) in ds for c in drawn)
+    }
     shown = set(visit.page.evaluate("window.kgNodes.get().map(n => n.label)"))
     assert visit.page.evaluate("window.kgNodes.length") == _drawn_count(ds)
     assert labels <= shown
     visit.page.fill("#kg-search", "王学勤")
     visit.page.press("#kg-search", "Enter")
     assert visit.page.locator("#kg-panel h2").text_content() == "王学勤"
+    visit.page.locator("#kg-panel-close").click()
+
+    wang = visit.page.evaluate("window.kgNodes.get().find(n => n.label === '王学勤').id")
+    visit.page.mouse.click(*visit.node_point(wang))
+    panel = visit.page.locator("#kg-panel")
+    assert visit.page.locator("#kg-panel h2").text_content() == "王学勤"
+    assert panel.locator(".kg-evidence").count() > 0
+    assert "王学勤" in panel.locator(".kg-evidence").first.text_content()
+    assert "云南省科技厅厅长王学勤" in panel.inner_text()  # the source article's headline
     visit.page.screenshot(path=str(SCREENSHOT.with_name("seed-graph.png")))
+
+    visit.page.fill("#kg-search", "wang xueqin")  # pinyin, spaces ignored
+    visit.page.press("#kg-search", "Enter")
+    assert visit.page.locator("#kg-panel h2").text_content() == "王学勤"
+    visit.page.fill("#kg-search", "wxq")  # initials
+    assert visit.page.locator("#kg-results li").first.text_content().startswith("王学勤")
+    visit.assert_clean()
+
+
+def test_summarised_page_says_so_and_draws_the_budget(
+    browser: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the budget, laid out in Python (physics off), coloured by community."""
+    monkeypatch.setattr(visualise, "PHYSICS_MAX_NODES", 50)
+    out = tmp_path / "summary.html"
+    summary = write_html(synthetic_dataset(200), out, options=ViewOptions(budget=80, colour="community"))
+    assert summary.nodes == 80
+    visit = Visit(browser, out)
+    assert visit.page.evaluate("window.kgNodes.length") == 80
+    assert visit.page.evaluate("kgNetwork.physics.physicsEnabled") is False
+    notice = visit.page.locator("#kg-notice")
+    assert notice.is_visible()
+    assert "已摘要：所选 200 个实体超过上限 80" in notice.inner_text()
+    colours = visit.page.evaluate("new Set(window.kgNodes.get().map(n => n.color.background)).size")
+    assert colours > 1
+    assert visit.page.locator("#kg-communities li").count() >= 2
+
+    label = visit.page.evaluate("window.kgNodes.get().find(n => n.label.startsWith('王某')).label")
+    visit.page.fill("#kg-search", "wangmou" + label.removeprefix("王某"))
+    visit.page.press("#kg-search", "Enter")
+    assert visit.page.locator("#kg-panel h2").text_content() == label
+    assert visit.page.evaluate("kgNetwork.getSelectedNodes().length") == 1
+    visit.page.locator("#kg-panel-close").click()
+
+    node = visit.page.evaluate("window.kgNodes.get().find(n => /^某某\\d+号调研$/.test(n.label)).id")
+    visit.page.evaluate("id => kgNetwork.moveTo({position: kgNetwork.getPositions([id])[id], scale: 1})", node)
+    visit.page.mouse.click(*visit.node_point(node))
+    assert visit.page.locator("#kg-panel h2").text_content() == visit.page.evaluate("id => kgNodes.get(id).label", node)
+    assert visit.page.locator("#kg-panel .kg-evidence").first.text_content().endswith("调研举行。”")
+    visit.page.screenshot(path=str(SCREENSHOT.with_name("summary-graph.png")))
     visit.assert_clean()

@@ -62,7 +62,7 @@ def test_the_installed_kg_runs_in_a_subprocess() -> None:
 
 
 def test_the_commands_are_those_of_the_issue() -> None:
-    assert COMMANDS == ["build", "eval", "extract", "query", "serve", "validate", "viz"]
+    assert COMMANDS == ["build", "eval", "export", "extract", "query", "serve", "stats", "validate", "viz"]
 
 
 @pytest.mark.parametrize("name", ["", *COMMANDS])

@@ -109,6 +109,37 @@ def test_explore_shows_queries_centrality_and_the_network() -> None:
     assert _iframe(notebook)
 
 
+def _images(notebook: nbformat.NotebookNode) -> int:
+    """How many charts (PNG outputs) the notebook drew."""
+    return sum("image/png" in output.get("data", {}) for cell in notebook.cells for output in cell.get("outputs", []))
+
+
+def _stderr(notebook: nbformat.NotebookNode) -> str:
+    """Everything the notebook's cells wrote to stderr (warnings land here)."""
+    outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])]
+    return "".join(output["text"] for output in outputs if output.get("name") == "stderr")
+
+
+def test_officials_shows_positions_meetings_and_a_timeline_in_a_cjk_font() -> None:
+    notebook = executed(NOTEBOOK_DIR / "officials.ipynb")
+    tables = [page for page in _html(notebook) if "<table" in page]
+    assert any("event_names" in table and "王学勤" in table for table in tables)  # who met whom
+    assert any("firstAttestedOn" in table and "厅长" in table for table in tables)  # who holds what, when
+    assert any(line.startswith("font: ") for line in _stdout(notebook))
+    assert _images(notebook) >= 2
+    assert "missing from" not in _stderr(notebook)  # matplotlib's "Glyph … missing from font(s)"
+    assert _iframe(notebook)
+
+
+def test_statistics_tabulates_figures_and_charts_them_in_a_cjk_font() -> None:
+    notebook = executed(NOTEBOOK_DIR / "statistics.ipynb")
+    tables = [page for page in _html(notebook) if "<table" in page]
+    assert any("measure" in table and "CNY" in table and "1.56亿元" in table for table in tables)
+    assert len(tables) >= 3  # the tidy table, counts by area and period, the wide table
+    assert _images(notebook) >= 3
+    assert "missing from" not in _stderr(notebook)
+
+
 def _html(notebook: nbformat.NotebookNode) -> list[str]:
     """Every HTML output of the notebook's cells."""
     return [

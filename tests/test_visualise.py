@@ -13,8 +13,23 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, SKOS, Dataset, Graph, Literal
 
+from kg import visualise
+from kg.errors import KGError
 from kg.rdf.namespaces import ENTITY_GRAPH, KG, KGR
-from kg.visualise import CLASS_STYLES, ViewSummary, build_view_model, script_json, write_html
+from kg.serialise import to_oxigraph
+from kg.store import Store
+from kg.visualise import (
+    CLASS_STYLES,
+    SHAPE_ONLY,
+    ViewOptions,
+    ViewSummary,
+    build_view,
+    build_view_model,
+    pinyin_keys,
+    script_json,
+    write_html,
+)
+from synthetic import synthetic_dataset
 
 HOSTILE_LABEL = "</script><script>alert(1)</script>"
 HOSTILE_ALIAS = "<!--<img src=x onerror=alert(2)>"
@@ -30,10 +45,10 @@ def _drawn_count(ds: Dataset) -> int:
 
 
 def _embedded(html: str, name: str) -> list[dict]:
-    """The JSON the page embeds as ``var NAME = …;``, decoded."""
-    match = re.search(rf"^var {name} = (.*);$", html, flags=re.MULTILINE)
-    assert match, f"{name} not found in the page"
-    return json.loads(match.group(1))
+    """What the page's JSON data block holds under ``name`` (``nodes``, ``edges``, ``options``), decoded."""
+    match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, flags=re.DOTALL)
+    assert match, "the data block is not in the page"
+    return json.loads(match.group(1))[name]
 
 
 def _add_hostile(ds: Dataset) -> None:
@@ -163,7 +178,7 @@ def test_page_has_legend_and_cjk_fonts(page: str) -> None:
 
 
 def test_page_physics_settles_fast(page: str) -> None:
-    options = _embedded(page, "KG_OPTIONS")
+    options = _embedded(page, "options")
     assert options["edges"]["smooth"] is False
     assert options["physics"]["stabilization"]["iterations"] == 200
     assert options["layout"] == {"randomSeed": options["layout"]["randomSeed"], "improvedLayout": False}
@@ -180,7 +195,7 @@ def test_hostile_labels_are_escaped(kg_dataset: Dataset, tmp_path: Path) -> None
     parser.feed(html)
     assert parser.scripts == PAGE_SCRIPTS
     assert "<title>&lt;b&gt;标题&lt;/b&gt;&lt;/title&gt;&lt;script&gt;alert(3)&lt;/script&gt;</title>" in html
-    nodes = {n["id"]: n for n in _embedded(html, "KG_NODES")}
+    nodes = {n["id"]: n for n in _embedded(html, "nodes")}
     hostile = nodes[str(KGR["org/hostile"])]
     assert hostile["label"] == HOSTILE_LABEL
     assert hostile["aliases"] == [HOSTILE_ALIAS]
@@ -207,7 +222,7 @@ def test_deterministic_bytes(kg_dataset: Dataset, tmp_path: Path) -> None:
 def test_empty_graph(tmp_path: Path) -> None:
     out = tmp_path / "empty.html"
     assert write_html(Dataset(), out) == ViewSummary(nodes=0, edges=0)
-    assert _embedded(out.read_text(encoding="utf-8"), "KG_NODES") == []
+    assert _embedded(out.read_text(encoding="utf-8"), "nodes") == []
 
 
 def test_deterministic_across_processes(kg_dataset: Dataset, tmp_path: Path) -> None:
@@ -228,3 +243,166 @@ def test_deterministic_across_processes(kg_dataset: Dataset, tmp_path: Path) -> 
     in_process = tmp_path / "page.html"
     write_html(kg_dataset, in_process)
     assert pages[0] == pages[1] == pages[2] == in_process.read_bytes()
+
+
+# --- what to draw: filters, focus, budget, size, colour, layout -------------------------------------------
+
+
+def _labels(nodes: list[dict]) -> set[str]:
+    return {n["label"] for n in nodes}
+
+
+def test_class_filter_keeps_those_classes_and_their_edges(kg_dataset: Dataset) -> None:
+    nodes, edges = build_view_model(kg_dataset, ViewOptions(classes=("Official", "Agency")))
+    assert {n["group"] for n in nodes} == {"official", "agency"}
+    assert {e["relation"] for e in edges} == {"kg:holdsPosition", "kg:subOrganizationOf"}
+    people, _ = build_view_model(kg_dataset, ViewOptions(classes=("Person",)))
+    assert _labels(people) == {"张三", "李四"}  # a Person filter keeps officials too
+
+
+def test_article_filter(kg_dataset: Dataset) -> None:
+    nodes, _ = build_view_model(kg_dataset, ViewOptions(articles=("demo-001",)))
+    assert len(nodes) == 10
+    with pytest.raises(KGError, match="demo-404: no such article"):
+        build_view_model(kg_dataset, ViewOptions(articles=("demo-404",)))
+
+
+def test_date_window_keeps_dated_events_and_positions(kg_dataset: Dataset) -> None:
+    nodes, edges = build_view_model(kg_dataset, ViewOptions(since="2021-10", until="2021-10-31"))
+    assert _labels(nodes) == {"张三调研某某科技有限公司", "张三", "某某市科技局", "某某科技有限公司"}
+    assert {e["relation"] for e in edges} == {"kg:participant", "kg:organizer", "kg:location"}  # positions undated
+    assert build_view_model(kg_dataset, ViewOptions(since="2022"))[0] == []
+
+
+def test_focus_by_name_or_alias_with_depth(kg_dataset: Dataset) -> None:
+    near, _ = build_view_model(kg_dataset, ViewOptions(focus="市科技局", depth=1))
+    assert _labels(near) == {"某某市科技局", "某某市科技局高新处", "张三", "张三调研某某科技有限公司"}
+    only, edges = build_view_model(kg_dataset, ViewOptions(focus=str(KGR["org/bureau"]), depth=0))
+    assert _labels(only) == {"某某市科技局"} and edges == []
+    with pytest.raises(KGError, match="王五: no node"):
+        build_view_model(kg_dataset, ViewOptions(focus="王五"))
+
+
+def test_over_budget_the_most_central_are_kept_and_the_page_says_so(tmp_path: Path) -> None:
+    data = synthetic_dataset(60)
+    view = build_view(data, ViewOptions(budget=12))
+    assert len(view.nodes) == 12
+    full = build_view(data)
+    degree = {n["id"]: n["value"] for n in full.nodes}
+    cut = sorted(degree, key=lambda node: (-degree[node], node))[:12]
+    assert {n["id"] for n in view.nodes} == set(cut)
+    assert view.notices[0].startswith("已摘要：所选 60 个实体超过上限 12，只显示度（关系数）最高的 12 个")
+    out = tmp_path / "summary.html"
+    summary = write_html(data, out, options=ViewOptions(budget=12, size="pagerank"))
+    assert summary.nodes == 12 and "PageRank最高的 12 个" in summary.notice
+    html = out.read_text(encoding="utf-8")
+    assert '<div id="kg-notice" role="status">' in html and "已摘要：所选 60 个实体" in html
+    assert full.notices == [] and 'id="kg-notice"' not in write_and_read(data, tmp_path / "full.html")
+
+
+def write_and_read(data: Dataset, out: Path, options: ViewOptions | None = None) -> str:
+    write_html(data, out, options=options)
+    return out.read_text(encoding="utf-8")
+
+
+def test_focus_over_budget_keeps_the_nearest(kg_dataset: Dataset) -> None:
+    nodes, _ = build_view_model(kg_dataset, ViewOptions(focus="张三", depth=2, budget=3))
+    assert "张三" in _labels(nodes) and len(nodes) == 3
+    assert "某某市科技局高新处" not in _labels(nodes)  # two hops away: cut first
+
+
+def test_sizes(kg_dataset: Dataset) -> None:
+    by_degree = {n["label"]: n["value"] for n in build_view_model(kg_dataset)[0]}
+    assert by_degree["某某市科技局"] == 3
+    ranked = {n["label"]: n["value"] for n in build_view_model(kg_dataset, ViewOptions(size="pagerank"))[0]}
+    assert abs(sum(ranked.values()) / len(ranked) - 1) < 0.01  # 1.0 is the average node
+    assert max(ranked, key=ranked.get) == "某某市科技局"
+    plain = build_view_model(kg_dataset, ViewOptions(size="none"))[0]
+    assert all("value" not in n for n in plain)
+
+
+def test_community_colours_and_legend(kg_dataset: Dataset, tmp_path: Path) -> None:
+    view = build_view(kg_dataset, ViewOptions(colour="community"))
+    assert all(n["community"] >= 1 and n["color"]["background"].startswith("#") for n in view.nodes)
+    by_community: dict[int, set[str]] = {}
+    for node in view.nodes:
+        by_community.setdefault(node["community"], set()).add(node["color"]["background"])
+    assert all(len(colours) == 1 for colours in by_community.values())
+    assert len({next(iter(c)) for c in by_community.values()}) == len(by_community)
+    assert sum(row["count"] for row in view.communities) == len(view.nodes)
+    html = write_and_read(kg_dataset, tmp_path / "c.html", ViewOptions(colour="community"))
+    assert '<ul id="kg-communities">' in html
+    assert f'fill="{SHAPE_ONLY}"' in html  # class legend: shapes only
+
+
+def test_names_carry_their_pinyin(kg_dataset: Dataset) -> None:
+    assert pinyin_keys(["王学勤"]) == ["wangxueqin", "wxq"]
+    assert pinyin_keys(["ABC科技", "!!"]) == ["abckeji", "abckj"]
+    bureau = next(n for n in build_view_model(kg_dataset)[0] if n["label"] == "某某市科技局")
+    assert {"moumoushikejiju", "mmskjj", "shikejiju", "skjj"} <= set(bureau["pinyin"])
+
+
+def test_large_views_are_laid_out_in_python_without_physics(
+    kg_dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(visualise, "PHYSICS_MAX_NODES", 5)
+    view = build_view(kg_dataset)
+    assert not view.physics
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in view.nodes)
+    options = _embedded(write_and_read(kg_dataset, tmp_path / "big.html"), "options")
+    assert options["physics"]["enabled"] is False
+    assert options["interaction"]["hideEdgesOnZoom"] is True
+    small = build_view(kg_dataset, ViewOptions(classes=("Agency",)))
+    assert small.physics and "x" not in small.nodes[0]
+
+
+def test_view_options_are_checked() -> None:
+    for bad, match in (
+        ({"size": "area"}, "size 'area'"),
+        ({"colour": "rainbow"}, "colour 'rainbow'"),
+        ({"budget": 0}, "budget 0"),
+        ({"depth": -1}, "depth -1"),
+        ({"since": "2021-13"}, "not a date"),
+    ):
+        with pytest.raises(KGError, match=match):
+            ViewOptions(**bad)
+
+
+def test_a_store_gives_the_same_page_as_its_dataset(kg_dataset: Dataset, tmp_path: Path) -> None:
+    store = Store()
+    store.oxigraph.extend(to_oxigraph(kg_dataset))
+    options = ViewOptions(colour="community", size="pagerank")
+    write_html(store, tmp_path / "a.html", options=options)
+    write_html(kg_dataset, tmp_path / "b.html", options=options)
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+
+
+def test_deterministic_with_every_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(visualise, "PHYSICS_MAX_NODES", 10)
+    options = ViewOptions(colour="community", size="pagerank", budget=30, since="2021")
+    pages = [write_and_read(synthetic_dataset(50, seed=4), tmp_path / f"{n}.html", options) for n in range(2)]
+    assert pages[0] == pages[1]
+    assert len(_embedded(pages[0], "nodes")) == 30
+
+
+def test_options_are_deterministic_across_processes(tmp_path: Path) -> None:
+    """Subgraphs, communities and positions must not follow string hashing, which differs per process."""
+    source = tmp_path / "kg.nq"
+    quads = synthetic_dataset(200).quads((None, None, None, None))
+    source.write_text("".join(f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for s, p, o, g in quads), "utf-8")
+    script = (
+        "import sys; from pathlib import Path; from rdflib import Dataset; from kg import visualise;"
+        "visualise.PHYSICS_MAX_NODES = 50;"
+        "ds = Dataset(); ds.parse(sys.argv[1], format='nquads');"
+        "o = visualise.ViewOptions(budget=80, colour='community', classes=('Official', 'Event'), since='2021-06');"
+        "visualise.write_html(ds, Path(sys.argv[2]), options=o)"
+    )
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"page-{seed}.html"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(source), str(out)], check=True, env=env)
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]
+    nodes = _embedded(pages[0].decode("utf-8"), "nodes")
+    assert len(nodes) == 80 and all("x" in n and "color" in n for n in nodes)

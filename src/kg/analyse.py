@@ -19,21 +19,27 @@ communities and the same paths on every run.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import networkx as nx
-import pandas as pd
 import pyoxigraph as ox
 import rdflib
 from rdflib import RDFS
 from rdflib.term import URIRef
 
 from kg.errors import KGError
+from kg.rdf.iris import article_iri
 from kg.rdf.namespaces import KG, KG_IRI
 from kg.serialise import to_oxigraph
 from kg.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GraphData = rdflib.Graph | Store
 """What the analysis reads: an rdflib Graph or Dataset (read as the union), or a kg Store."""
@@ -61,6 +67,12 @@ RELATIONS: tuple[URIRef, ...] = (
 )
 """The binary relations drawn as edges, each edge's ``relation`` being the local name."""
 
+SUPERCLASSES: dict[str, frozenset[str]] = {
+    "Person": frozenset({"Official", "Person"}),
+    "Organization": frozenset({"Agency", "Company", "Organization"}),
+}
+"""Node types a contract superclass covers, for :func:`filter_classes`: an Official is a Person."""
+
 EVENT_ROLES: tuple[URIRef, ...] = (KG.participant, KG.organizer, KG.location)
 """How an entity takes part in an event, for :func:`timeline`."""
 
@@ -77,7 +89,24 @@ BETWEENNESS_SEED = 0
 _RDFS_LABEL = str(RDFS.label)
 
 CENTRALITY_COLUMNS = ["iri", "label", "type", "degree", "betweenness", "pagerank"]
+CLASS_COUNT_COLUMNS = ["class", "count"]
+RELATION_COUNT_COLUMNS = ["relation", "count"]
+POSITION_COLUMNS = [
+    "holder", "title", "organization", "firstAttestedOn", "attestedOn", "holder_iri", "organization_iri",
+]  # fmt: skip
+MEETING_COLUMNS = ["a", "b", "events", "event_names", "a_iri", "b_iri"]
+MEETING_ROLES = ("participant", "organizer")
+"""How an entity is present at an event, for :func:`co_participation`."""
+MEASURES = ("pagerank", "degree")
+"""What :func:`scores` can rank nodes by."""
 TIMELINE_COLUMNS = ["date", "end_date", "event", "kind", "role", "event_iri"]
+
+
+def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    """Rows as a DataFrame; pandas is imported here, as ``kg viz`` and ``kg query`` do not need it."""
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _local(iri: str) -> str:
@@ -109,6 +138,20 @@ SELECT ?subject ?relation ?object WHERE {{
   VALUES ?relation {{ {_values(RELATIONS)} }}
   ?subject ?relation ?object .
 }}"""
+
+_ARTICLES_QUERY = """
+SELECT ?node ?article WHERE {
+  { ?node kg:mentionedIn ?article }
+  UNION
+  { ?node a kg:Event ; prov:wasDerivedFrom ?article }
+}"""
+
+_EVENT_DATES_QUERY = """
+SELECT ?event ?start ?end WHERE {
+  ?event a kg:Event .
+  OPTIONAL { ?event kg:startDate ?start }
+  OPTIONAL { ?event kg:endDate ?end }
+}"""
 
 _POSITIONS_QUERY = """
 SELECT ?person ?organization ?title ?evidence ?attested WHERE {
@@ -204,7 +247,8 @@ def _positions(store: Store) -> dict[tuple[str, str, str], dict[str, str]]:
 
     The same title at the same organisation is attested once per article; one edge
     stands for all of them, so a much-reported title does not weigh like many ties.
-    The latest attestation says most about whether the title is still held.
+    The latest attestation says most about whether the title is still held; the
+    earliest (``firstAttestedOn``, when it differs) says since when it is known to be.
     """
     seen: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
     for person, org, title, evidence, attested in _solutions(store, _POSITIONS_QUERY):
@@ -212,27 +256,59 @@ def _positions(store: Store) -> dict[tuple[str, str, str], dict[str, str]]:
     positions = {}
     for key, attestations in seen.items():
         attested, evidence = max(attestations)
-        attrs = {"attestedOn": attested, "evidence": evidence}
+        first = min((date for date, _ in attestations if date), default="")
+        attrs = {"attestedOn": attested, "firstAttestedOn": first if first != attested else "", "evidence": evidence}
         positions[key] = {name: value for name, value in attrs.items() if value}
     return positions
+
+
+def _articles(store: Store) -> dict[str, list[str]]:
+    """Each node → the sorted IRIs of the articles that mention it (an event: that state it)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for node, article in _solutions(store, _ARTICLES_QUERY):
+        found[node].add(article)
+    return {node: sorted(articles) for node, articles in found.items()}
+
+
+def _event_dates(store: Store) -> dict[str, dict[str, str]]:
+    """Each dated event → ``startDate`` (earliest given) and ``endDate`` (latest given, if any)."""
+    starts: dict[str, set[str]] = defaultdict(set)
+    ends: dict[str, set[str]] = defaultdict(set)
+    for event, start, end in _solutions(store, _EVENT_DATES_QUERY):
+        if start:
+            starts[event].add(start)
+        if end:
+            ends[event].add(end)
+    dates: dict[str, dict[str, str]] = {}
+    for event in starts.keys() | ends.keys():
+        attrs = {"startDate": min(starts[event], default=""), "endDate": max(ends[event], default="")}
+        dates[event] = {name: value for name, value in attrs.items() if value}
+    return dates
 
 
 def entity_graph(data: GraphData) -> nx.MultiDiGraph:
     """The entity network: entities and events as nodes, relations and positions as edges.
 
     Node attributes: ``label`` (the ``@zh`` name), ``type`` (most specific class, e.g.
-    ``Official``), ``aliases``. Edge attribute ``relation`` (``locatedIn`` …); position
-    edges add ``title`` and, where the graph has them, ``evidence`` and ``attestedOn``.
-    Edges whose ends are not both entities or events are left out. Nodes and edges
-    are inserted sorted, so every algorithm run on the graph sees the same order.
+    ``Official``), ``aliases``, ``articles`` (IRIs of the articles that mention it or,
+    for an event, state it); events add ``startDate`` and ``endDate`` where known.
+    Edge attribute ``relation`` (``locatedIn`` …); position edges add ``title`` and,
+    where the graph has them, ``evidence``, ``attestedOn`` (latest) and
+    ``firstAttestedOn`` (earliest, when earlier). Edges whose ends are not both
+    entities or events are left out. Nodes and edges are inserted sorted, so every
+    algorithm run on the graph sees the same order.
     """
     store = as_store(data)
     types = _node_types(store)
     names = _names(store, set(types))
+    articles = _articles(store)
+    dates = _event_dates(store)
     graph = nx.MultiDiGraph()
     for node in sorted(types):
         label, aliases = names[node]
-        graph.add_node(node, label=label, type=types[node], aliases=aliases)
+        graph.add_node(
+            node, label=label, type=types[node], aliases=aliases, articles=articles.get(node, []), **dates.get(node, {})
+        )
     for subject, relation, obj in sorted(_relations(store)):
         if subject in graph and obj in graph:
             graph.add_edge(subject, obj, key=relation, relation=relation)
@@ -273,7 +349,7 @@ def centrality(graph: nx.MultiDiGraph, *, sample: int = BETWEENNESS_SAMPLE) -> p
         for node, attrs in graph.nodes(data=True)
     ]
     rows.sort(key=lambda row: (-round(row[5], 12), row[0]))
-    return pd.DataFrame(rows, columns=CENTRALITY_COLUMNS)
+    return _frame(rows, CENTRALITY_COLUMNS)
 
 
 def communities(graph: nx.MultiDiGraph, seed: int = 0) -> list[list[str]]:
@@ -299,12 +375,29 @@ def resolve(graph: nx.MultiDiGraph, name: str) -> str:
     raise KGError(f"{name}: no node has this IRI, label or alias")
 
 
+def induced(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """The subgraph on ``nodes``, as a new graph with nodes and edges in ``graph``'s order.
+
+    networkx's ``subgraph(...).copy()`` (and ``ego_graph``) iterate the node *set* when
+    it is under half the graph, so their order, and with it Louvain's communities,
+    changes from one process to the next (string hashing is randomised).
+    """
+    keep = set(nodes)
+    sub = nx.MultiDiGraph()
+    sub.add_nodes_from((node, attrs) for node, attrs in graph.nodes(data=True) if node in keep)
+    sub.add_edges_from(
+        (u, v, key, attrs) for u, v, key, attrs in graph.edges(keys=True, data=True) if u in keep and v in keep
+    )
+    return sub
+
+
 def ego(graph: nx.MultiDiGraph, node: str, depth: int = 1) -> nx.MultiDiGraph:
     """The neighbourhood of ``node`` (IRI, label or alias) up to ``depth`` hops, either direction.
 
     Direction is ignored because an official's events point at him, not from him.
     """
-    return nx.ego_graph(graph, resolve(graph, node), radius=depth, undirected=True)
+    center = resolve(graph, node)
+    return induced(graph, nx.single_source_shortest_path_length(undirected(graph), center, cutoff=depth))
 
 
 def _hop(graph: nx.MultiDiGraph, u: str, v: str) -> tuple[str, str, str]:
@@ -367,4 +460,213 @@ def timeline(data: GraphData, entity_iri: str) -> pd.DataFrame:
         for (event, role), values in found.items()
     ]
     rows.sort(key=lambda row: (row[0] is None, row[0] or "", row[2], row[4], row[5]))
-    return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
+    return _frame(rows, TIMELINE_COLUMNS)
+
+
+def class_counts(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Nodes per most specific class (``Official``, ``Agency`` …), most frequent first."""
+    counts: dict[str, int] = defaultdict(int)
+    for _, attrs in graph.nodes(data=True):
+        counts[attrs["type"]] += 1
+    rows = sorted(counts.items(), key=lambda row: (-row[1], row[0]))
+    return _frame(rows, CLASS_COUNT_COLUMNS)
+
+
+def relation_counts(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Edges per relation (``participant``, ``holdsPosition`` …), most frequent first."""
+    counts: dict[str, int] = defaultdict(int)
+    for *_, attrs in graph.edges(data=True):
+        counts[attrs["relation"]] += 1
+    rows = sorted(counts.items(), key=lambda row: (-row[1], row[0]))
+    return _frame(rows, RELATION_COUNT_COLUMNS)
+
+
+def scores(graph: nx.MultiDiGraph, measure: str = "pagerank") -> dict[str, float]:
+    """Each node's ``pagerank`` (the relations' direction followed) or ``degree`` (edges touching it)."""
+    if measure == "pagerank":
+        return nx.pagerank(graph) if len(graph) else {}
+    if measure == "degree":
+        return {node: float(degree) for node, degree in graph.degree()}
+    raise KGError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+
+
+def top_nodes(graph: nx.MultiDiGraph, k: int, measure: str | dict[str, float] = "pagerank") -> list[str]:
+    """The ``k`` highest-scoring nodes (by a measure's name, or given scores), ties broken by IRI."""
+    ranked = scores(graph, measure) if isinstance(measure, str) else measure
+    return sorted(graph.nodes, key=lambda node: (-round(ranked.get(node, 0.0), 12), node))[: max(k, 0)]
+
+
+def filter_classes(graph: nx.MultiDiGraph, classes: Collection[str]) -> nx.MultiDiGraph:
+    """The nodes of the given classes and the edges among them; ``Person`` covers ``Official`` too.
+
+    Class names are local names (``Official``, ``Agency``), in any letter case.
+    """
+    known = {_local(str(c)).lower(): _local(str(c)) for c in NODE_CLASSES}
+    wanted: set[str] = set()
+    for name in classes:
+        local = known.get(name.removeprefix("kg:").lower())
+        if local is None:
+            raise KGError(f"{name}: unknown class; use one of {', '.join(known.values())}")
+        wanted |= SUPERCLASSES.get(local, {local})
+    return induced(graph, (node for node, attrs in graph.nodes(data=True) if attrs["type"] in wanted))
+
+
+def filter_articles(graph: nx.MultiDiGraph, articles: Collection[str]) -> nx.MultiDiGraph:
+    """What the given articles mention (entities) or state (events), and the edges among them.
+
+    An article is named by its id (the file stem, ``seed-001``) or its IRI.
+    """
+    wanted = {name: name if "://" in name else str(article_iri(name)) for name in articles}
+    known = {article for _, attrs in graph.nodes(data=True) for article in attrs.get("articles", [])}
+    missing = sorted(name for name, iri in wanted.items() if iri not in known)
+    if missing:
+        shown = ", ".join(_iri_tail(a) for a in sorted(known)[:10]) + (" …" if len(known) > 10 else "")
+        raise KGError(f"{', '.join(missing)}: no such article in the graph; known: {shown or 'none'}")
+    iris = set(wanted.values())
+    return induced(
+        graph, (node for node, attrs in graph.nodes(data=True) if iris.intersection(attrs.get("articles", ())))
+    )
+
+
+_DAY = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def day_range(value: str) -> tuple[str, str]:
+    """The first and last day (``YYYY-MM-DD``) a date, month or year covers: ``2021-10`` → 10-01 … 10-31.
+
+    A dateTime counts as its day. Raises :class:`KGError` for anything else.
+    """
+    match = _DAY.fullmatch(value.strip()[:10])
+    if not match:
+        raise KGError(f"{value!r}: not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    try:
+        if day:
+            calendar.weekday(int(year), int(month), int(day))
+            return f"{year}-{month}-{day}", f"{year}-{month}-{day}"
+        if month:
+            last = calendar.monthrange(int(year), int(month))[1]
+            return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
+    except ValueError as err:
+        raise KGError(f"{value!r}: not a date ({err})") from err
+    return f"{year}-01-01", f"{year}-12-31"
+
+
+def _overlaps(first: str | None, last: str | None, since: str, until: str) -> bool:
+    """Whether the span from ``first`` to ``last`` (either may be missing) meets [since, until]."""
+    if not first and not last:
+        return False
+    start = day_range(first or last)[0]  # type: ignore[arg-type]
+    end = day_range(last or first)[1]  # type: ignore[arg-type]
+    return start <= until and end >= since
+
+
+def filter_dates(graph: nx.MultiDiGraph, since: str | None = None, until: str | None = None) -> nx.MultiDiGraph:
+    """What happened between ``since`` and ``until`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, inclusive).
+
+    Kept: the events whose dates (start to end) meet the window, with what they link
+    to (participants, organisers, places, the events they are part of if those meet
+    the window too); the positions attested in it (earliest to latest attestation),
+    with their holder and organisation; and every other edge among what is kept.
+    Undated events and positions are left out: nothing says they fall in the window.
+    """
+    low = day_range(since)[0] if since else "0000-01-01"
+    high = day_range(until)[1] if until else "9999-12-31"
+    events_in = {
+        node
+        for node, attrs in graph.nodes(data=True)
+        if attrs["type"] == "Event" and _overlaps(attrs.get("startDate"), attrs.get("endDate"), low, high)
+    }
+    keep = set(events_in)
+    for event in events_in:
+        keep.update(graph.successors(event))
+        keep.update(graph.predecessors(event))
+    positions_out = []
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        if attrs["relation"] != POSITION:
+            continue
+        if _overlaps(attrs.get("firstAttestedOn"), attrs.get("attestedOn"), low, high):
+            keep.update((u, v))
+        else:
+            positions_out.append((u, v, key))
+    keep = {node for node in keep if graph.nodes[node]["type"] != "Event" or node in events_in}
+    window = induced(graph, keep)
+    window.remove_edges_from(edge for edge in positions_out if window.has_edge(*edge))
+    return window
+
+
+def co_participation(graph: nx.MultiDiGraph, types: Collection[str] | None = None) -> nx.Graph:
+    """Who met whom: entities linked when they took part in (or organised) the same event.
+
+    Nodes keep their attributes; each edge has ``weight`` (the number of shared
+    events) and ``events`` (their IRIs, sorted). ``types`` limits the nodes to those
+    classes (``Official``, ``Agency`` …; ``Person`` covers officials too), else
+    anything but events and places.
+    """
+    wanted = None
+    if types is not None:
+        wanted = set().union(*(SUPERCLASSES.get(name, {name}) for name in types))
+    met = nx.Graph()
+    for event, attrs in graph.nodes(data=True):
+        if attrs["type"] != "Event":
+            continue
+        present = sorted(
+            {
+                node
+                for _, node, data in graph.out_edges(event, data=True)
+                if data["relation"] in MEETING_ROLES
+                and (wanted is None or graph.nodes[node]["type"] in wanted)
+                and (wanted is not None or graph.nodes[node]["type"] not in ("Event", "Place"))
+            }
+        )
+        if len(present) < 2:
+            continue  # alone at an event: met nobody
+        for node in present:
+            met.add_node(node, **graph.nodes[node])
+        for i, a in enumerate(present):
+            for b in present[i + 1 :]:
+                if met.has_edge(a, b):
+                    met.edges[a, b]["events"].append(event)
+                else:
+                    met.add_edge(a, b, events=[event])
+    for _, _, data in met.edges(data=True):
+        data["events"].sort()
+        data["weight"] = len(data["events"])
+    ordered = nx.Graph()
+    ordered.add_nodes_from(sorted(met.nodes(data=True)))
+    ordered.add_edges_from(sorted((min(a, b), max(a, b), d) for a, b, d in met.edges(data=True)))
+    return ordered
+
+
+def meetings(graph: nx.MultiDiGraph, types: Collection[str] | None = None) -> pd.DataFrame:
+    """:func:`co_participation` as a table, one row per pair, most shared events first."""
+    met = co_participation(graph, types)
+    rows = []
+    for a, b, data in met.edges(data=True):
+        first, second = sorted((a, b), key=lambda node: (met.nodes[node]["label"], node))
+        names = "、".join(graph.nodes[event]["label"] for event in data["events"])
+        rows.append((met.nodes[first]["label"], met.nodes[second]["label"], data["weight"], names, first, second))
+    rows.sort(key=lambda row: (-row[2], row[0], row[1], row[4], row[5]))
+    return _frame(rows, MEETING_COLUMNS)
+
+
+def positions(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Every title held, as the articles attest it: holder, title, organisation, first and last attested.
+
+    In date order (latest attestation, undated last), then by holder and title.
+    """
+    rows = [
+        (
+            graph.nodes[person]["label"],
+            attrs["title"],
+            graph.nodes[org]["label"],
+            attrs.get("firstAttestedOn", attrs.get("attestedOn")),
+            attrs.get("attestedOn"),
+            person,
+            org,
+        )
+        for person, org, attrs in graph.edges(data=True)
+        if attrs["relation"] == POSITION
+    ]
+    rows.sort(key=lambda row: (row[4] is None, row[4] or "", row[0], row[1], row[5], row[6]))
+    return _frame(rows, POSITION_COLUMNS)

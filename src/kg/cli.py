@@ -1,4 +1,4 @@
-"""``kg``: a thin command line over the library (extract, build, query, validate, viz).
+"""``kg``: a thin command line over the library (extract, build, query, validate, viz, stats, export …).
 
 Each command parses its options, calls the library, and prints. Every error the
 library raises on purpose (:class:`~kg.errors.KGError`) becomes one line on stderr,
@@ -11,9 +11,12 @@ commands that need them, so ``kg --help`` and ``kg query`` start fast.
 
 from __future__ import annotations
 
+import errno
 import functools
 import inspect
+import os
 import re
+import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -21,18 +24,28 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import track
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
 from kg import __version__
 from kg.errors import KGError
 from kg.serialise import rdf_format, serialise, write_rdf
-from kg.store import Counts, Store, find_inputs
-from kg.store import build as build_store
+from kg.store import Counts, Store
 
 if TYPE_CHECKING:
+    import pandas as pd
     from rdflib import Dataset
+
+    from kg.visualise import ViewOptions
 
 app = typer.Typer(
     name="kg",
@@ -48,6 +61,13 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class OnError(StrEnum):
+    """What ``kg build`` does with an article it cannot read."""
+
+    fail = "fail"
+    skip = "skip"
+
+
 class Format(StrEnum):
     """Output formats of ``kg query``."""
 
@@ -56,12 +76,35 @@ class Format(StrEnum):
     json = "json"
 
 
+class Size(StrEnum):
+    """What node size shows in ``kg viz``."""
+
+    pagerank = "pagerank"
+    degree = "degree"
+    none = "none"
+
+
+class Colour(StrEnum):
+    """What node colour shows in ``kg viz``."""
+
+    class_ = "class"
+    community = "community"
+
+
+class ExportFormat(StrEnum):
+    """Formats of ``kg export``."""
+
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+
+
 StoreOption = Annotated[
     Path | None, typer.Option("--store", metavar="DIR", help="The store folder (made by kg build).")
 ]
 GraphOption = Annotated[
     Path | None,
-    typer.Option("--graph", metavar="FILE", help="A graph file instead: .ttl .trig .nq .nt .jsonld"),
+    typer.Option("--graph", metavar="FILE", readable=False, help="A graph file instead: .ttl .trig .nq .nt .jsonld"),
 ]
 TitleOption = Annotated[str, typer.Option("--title", help="Title of the HTML page.")]
 
@@ -140,7 +183,7 @@ def main_options(
 
 @command
 def extract(
-    file: Annotated[Path, typer.Argument(help="An article: .txt or .html, any encoding.")],
+    file: Annotated[Path, typer.Argument(readable=False, help="An article: .txt or .html, any encoding.")],
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="Write here, in the format of the extension: .ttl .trig .nq .jsonld"),
@@ -164,7 +207,9 @@ def extract(
 
 @command
 def build(
-    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="Article files and folders (recursed).")],
+    inputs: Annotated[
+        list[Path], typer.Argument(metavar="INPUT", readable=False, help="Article files and folders (recursed).")
+    ],
     store: Annotated[Path, typer.Option("--store", metavar="DIR", help="The store folder, made if missing.")],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Also export the graph: .trig .nq .ttl .jsonld")
@@ -172,43 +217,81 @@ def build(
     html: Annotated[Path | None, typer.Option("--html", help="Also write the interactive view.")] = None,
     title: TitleOption = "govnews-kg",
     fresh: Annotated[bool, typer.Option("--fresh", help="Empty the store first.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes; 0 = one per core.")] = 0,
+    on_error: Annotated[
+        OnError, typer.Option("--on-error", help="skip: report bad articles at the end and go on; fail: stop.")
+    ] = OnError.fail,
 ) -> None:
-    """Extract every article into the store; running it again on the same input changes nothing.
+    """Extract every article into the store, in parallel; unchanged articles are skipped.
 
     Folders are searched recursively for *.txt, *.html and *.htm (gold files and notes
-    beside them are skipped). Prints counts by class and the SHACL result. Each
-    article's graph is replaced, but entity facts are only ever added: after
-    upgrading kg, rebuild with --fresh so no stale entity facts remain.
+    beside them are skipped); an article's id is its path inside the folder. An
+    article whose bytes are unchanged since it was stored is skipped, a changed one
+    replaces its graph, and a build that was killed resumes where it stopped (each
+    article is stored whole, in one transaction). Prints counts by class and the
+    SHACL result. Entity facts are only ever added: after upgrading kg, rebuild
+    with --fresh so no stale entity facts remain.
 
     Example: kg build data/sample --store out/store -o out/graph.trig --html out/graph.html
     """
-    from kg.validate import validate
+    from kg.corpus import build_corpus, default_jobs, sources
 
     if output is not None:
         rdf_format(output)
     if html is not None:
         check_html_name(html)
-    files = find_inputs(inputs)
+    todo = sources(inputs)
     with Store(store) as st:
-        if fresh:
-            st.clear()
-        build_store(st, track(files, description="extracting", console=err, transient=True))
+        with progress_bar() as bar:
+            task = bar.add_task("extracting", total=len(todo))
+            report = build_corpus(st, todo, jobs=jobs or default_jobs(), on_error=on_error.value, fresh=fresh,
+                                  advance=lambda n: bar.advance(task, n))
         if output is not None:
             st.export(output)
         counts = st.counts()
-        dataset = st.to_dataset()
-    out.print(f"{store}: {len(files)} article file(s) read")
+        dataset = st.to_dataset() if html is not None or counts.quads <= VALIDATE_UP_TO else None
+    out.print(f"{store}: {len(todo)} article file(s): {len(report.written)} written, "
+              f"{len(report.unchanged)} unchanged, {len(report.failed)} skipped")
     print_counts(counts)
+    print_validation(dataset, store)
+    for _path, why in report.failed:
+        err.print(f"skipped: {why}")
+    if output is not None:
+        out.print(f"wrote {output}")
+    if html is not None and dataset is not None:
+        view(dataset, html, title)
+
+
+VALIDATE_UP_TO = 300_000
+"""Stores larger than this (in quads) are not validated after a build: run kg validate."""
+
+
+def print_validation(dataset: Dataset | None, store: Path) -> None:
+    """The SHACL line of a build's summary."""
+    from kg.validate import validate
+
+    if dataset is None or len(dataset) > VALIDATE_UP_TO:
+        out.print(f"SHACL: not run on a store this large; run: kg validate --store {store}")
+        return
     report = validate(dataset)
     if report.conforms:
         out.print(Text.assemble("SHACL: ", ("conforms", "green")))
     else:
         violations = (f"{len(report.violations)} violation(s)", "red")
         out.print(Text.assemble("SHACL: ", violations, f"; see: kg validate --store {store}"))
-    if output is not None:
-        out.print(f"wrote {output}")
-    if html is not None:
-        view(dataset, html, title)
+
+
+class RateColumn(ProgressColumn):
+    """Articles per second, for the build's progress bar."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} articles/s" if task.speed else "", style="progress.data.speed")
+
+
+def progress_bar() -> Progress:
+    """A progress bar on stderr with count, rate and time left; gone when done, silent in logs."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+                    TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal)
 
 
 def print_counts(counts: Counts) -> None:
@@ -222,12 +305,22 @@ def print_counts(counts: Counts) -> None:
     out.print(table)
 
 
-def view(dataset: Dataset, html: Path, title: str) -> None:
-    """Write the HTML view and say what it drew."""
+def view(dataset: Dataset | Store, html: Path, title: str, options: ViewOptions | None = None) -> None:
+    """Write the HTML view and say what it drew (and, when it had to summarise, that it did)."""
     from kg.visualise import write_html
 
-    summary = write_html(dataset, html, title=title)
+    summary = write_html(dataset, html, title=title, options=options)
     out.print(f"wrote {html} ({summary.nodes} nodes, {summary.edges} edges)")
+    if summary.notice:
+        out.print(Text(summary.notice, style="yellow"))
+
+
+def frame_table(frame: pd.DataFrame, title: str) -> Table:
+    """A DataFrame as a rich Table: text shown as it is, floats to four places."""
+    table = Table(*frame.columns, title=title)
+    for row in frame.itertuples(index=False):
+        table.add_row(*(Text(f"{v:.4f}" if isinstance(v, float) else str(v)) for v in row))
+    return table
 
 
 @command
@@ -282,20 +375,115 @@ def viz(
     store: StoreOption = None,
     graph: GraphOption = None,
     title: TitleOption = "govnews-kg",
+    classes: Annotated[
+        list[str] | None,
+        typer.Option("--class", metavar="CLASS", help="Only this class (repeatable): Official, Agency, Person …"),
+    ] = None,
+    articles: Annotated[
+        list[str] | None, typer.Option("--article", metavar="ID", help="Only what this article names (repeatable).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="Events and positions from this date: YYYY[-MM[-DD]].")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Events and positions up to this date.")
+    ] = None,
+    focus: Annotated[
+        str | None, typer.Option("--focus", metavar="ENTITY", help="Only this entity's neighbours (IRI, label, alias).")
+    ] = None,
+    depth: Annotated[int, typer.Option("--depth", min=0, help="Hops around --focus.")] = 1,
+    size: Annotated[Size, typer.Option("--size", help="Node size by.")] = Size.degree,
+    colour: Annotated[Colour, typer.Option("--colour", "--color", help="Node colour by.")] = Colour.class_,
+    budget: Annotated[
+        int, typer.Option("--budget", min=1, help="Most nodes drawn; more are cut to the most central.")
+    ] = 1500,
 ) -> None:
     """Draw the graph as one self-contained interactive HTML page.
 
-    Example: kg viz --store out/store -o out/graph.html
+    Filters apply in order: --class, --article, --since/--until (events by their
+    dates, positions by when they were reported), then --focus with --depth. Above
+    --budget nodes only the most central are drawn (by degree, or by PageRank with --size
+    pagerank; nearest --focus first), and the page says so.
+    Large views are laid out in Python and drawn without physics.
+
+    Example: kg viz --store out/store -o out/officials.html --class Official --class Agency --colour community
     """
+    from kg.visualise import ViewOptions
+
     check_html_name(output)
+    options = ViewOptions(
+        classes=tuple(classes or ()),
+        articles=tuple(articles or ()),
+        since=since,
+        until=until,
+        focus=focus,
+        depth=depth,
+        size=size.value,
+        colour=colour.value,
+        budget=budget,
+    )
     with open_source(store, graph) as st:
-        dataset = st.to_dataset()
-    view(dataset, output, title)
+        view(st, output, title, options)
+
+
+@command
+def stats(
+    store: StoreOption = None,
+    graph: GraphOption = None,
+    top: Annotated[int, typer.Option("--top", min=0, help="How many of the most central entities to list.")] = 10,
+) -> None:
+    """Count the entity network's nodes by class and edges by relation; list its most central entities.
+
+    The network is the one kg viz draws: entities and events as nodes, relations and
+    positions as edges. Centrality: degree, betweenness (estimated above 500 nodes)
+    and PageRank, ranked by PageRank.
+
+    Example: kg stats --store out/store --top 20
+    """
+    from kg.analyse import centrality, class_counts, entity_graph, relation_counts
+
+    with open_source(store, graph) as st:
+        network = entity_graph(st)
+    out.print(f"{network.number_of_nodes()} nodes, {network.number_of_edges()} edges")
+    out.print(frame_table(class_counts(network), "nodes by class"))
+    out.print(frame_table(relation_counts(network), "edges by relation"))
+    ranking = centrality(network).head(top).drop(columns="iri")
+    out.print(frame_table(ranking, f"top {len(ranking)} by PageRank"))
+
+
+@command
+def export(
+    to: Annotated[Path, typer.Option("--to", metavar="FILE", help="Where: .graphml .gexf .nodes.csv .edges.csv")],
+    store: StoreOption = None,
+    graph: GraphOption = None,
+    fmt: Annotated[
+        ExportFormat | None, typer.Option("--format", "-f", help="The format, whatever the extension.")
+    ] = None,
+) -> None:
+    """Export the entity network for other tools: GraphML, GEXF (Gephi) or two CSV tables.
+
+    The format follows the extension of --to unless --format is given. csv writes
+    NAME.nodes.csv and NAME.edges.csv. Nodes carry label, class, aliases, articles,
+    dates, degree, PageRank, betweenness and community; edges their relation and, for
+    positions, title, dates and evidence. Output is deterministic and written atomically.
+
+    Example: kg export --store out/store --to out/network.graphml
+    """
+    from kg.analyse import entity_graph
+    from kg.export import export_format, export_network
+
+    chosen = export_format(to, fmt.value if fmt else None)
+    with open_source(store, graph) as st:
+        network = entity_graph(st)
+    for path in export_network(network, to, chosen):
+        out.print(f"wrote {path}")
 
 
 @command("eval")
 def evaluate(
-    golds: Annotated[list[Path], typer.Argument(metavar="GOLD_OR_DIR", help="Gold files or folders of them.")],
+    golds: Annotated[
+        list[Path], typer.Argument(metavar="GOLD_OR_DIR", readable=False, help="Gold files or folders of them.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the full reports as JSON.")] = False,
 ) -> None:
     """Score extraction against gold annotations, as the shared kgeval.py does.
@@ -349,8 +537,27 @@ def serve(
 
 
 def main() -> None:
-    """Console-script entry point (``kg``)."""
-    app(prog_name="kg")
+    """Console-script entry point (``kg``).
+
+    Typer handles a closed pipe on standard output, not a full disk or a device
+    error; those become one ``error:`` line too, and what is still buffered is
+    dropped so that Python's exit does not print a second complaint.
+    """
+    try:
+        try:
+            app(prog_name="kg")
+        finally:
+            sys.stdout.flush()
+    except OSError as error:
+        if error.filename is not None or error.errno not in _OUTPUT_ERRNOS:
+            raise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        typer.echo(f"error: standard output: cannot write ({error.strerror})", err=True)
+        sys.exit(1)
+
+
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EPIPE}
+"""Write errors of standard output that main() reports in one line."""
 
 
 if __name__ == "__main__":

@@ -37,24 +37,44 @@
     return tip;
   }
 
-  var nodes = new vis.DataSet(KG_NODES.map(function (n) {
-    return Object.assign({}, n, { title: nodeTooltip(n) });
-  }));
-  var edges = new vis.DataSet(KG_EDGES.map(function (e) {
-    return Object.assign({}, e, { title: edgeTooltip(e) });
-  }));
+  var KG = JSON.parse(document.getElementById("kg-data").textContent);
+  var KG_NODES = KG.nodes, KG_EDGES = KG.edges, KG_OPTIONS = KG.options;
+  var nodeById = {}, edgeById = {};
+  KG_NODES.forEach(function (n) { nodeById[n.id] = n; });
+  KG_EDGES.forEach(function (e) { edgeById[e.id] = e; });
+
+  /* vis gets only what it draws: copying every record's facts and sentences into its
+   * DataSets costs seconds at 5,000 nodes. The panels read the records by id. */
+  var DRAWN = ["id", "label", "group", "value", "x", "y", "color", "from", "to"];
+  function drawn(record, tooltip) {
+    var item = { title: tooltip };
+    DRAWN.forEach(function (key) { if (record[key] !== undefined) item[key] = record[key]; });
+    return item;
+  }
+  var nodes = new vis.DataSet(KG_NODES.map(function (n) { return drawn(n, nodeTooltip(n)); }));
+  var edges = new vis.DataSet(KG_EDGES.map(function (e) { return drawn(e, edgeTooltip(e)); }));
   var container = document.getElementById("mynetwork");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, KG_OPTIONS);
   window.kgNetwork = network;
   window.kgNodes = nodes;
   window.kgEdges = edges;
   window.kgStabilised = KG_NODES.length === 0;
-  /* Freeze once the 200 stabilisation iterations are done: settling fully takes
-   * tens of seconds even at 200 nodes (KNOWN-TRAPS), burning CPU on the analyst's machine. */
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({ physics: { enabled: false } });
+  /* Settled: no more layout work; kgSettledAt is when, in ms since navigation began (bench/). */
+  function settled() {
     window.kgStabilised = true;
-  });
+    window.kgSettledAt = performance.now();
+  }
+  if (KG_OPTIONS.physics.enabled) {
+    /* Freeze once the 200 stabilisation iterations are done: settling fully takes
+     * tens of seconds even at 200 nodes (KNOWN-TRAPS), burning CPU on the analyst's machine. */
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      settled();
+    });
+  } else {
+    /* Positions came from Python: the view is settled once it is first drawn. */
+    network.once("afterDrawing", settled);
+  }
 
   /* Side panel: a node's facts with their sentences and articles, or an edge's sentences. */
   var panel = document.getElementById("kg-panel");
@@ -69,7 +89,7 @@
   }
 
   function showNode(id) {
-    var node = nodes.get(id);
+    var node = nodeById[id];
     if (!node) return;
     panelBody.replaceChildren();
     panelBody.appendChild(el("h2", null, node.label));
@@ -87,9 +107,9 @@
   }
 
   function showEdge(id) {
-    var edge = edges.get(id);
+    var edge = edgeById[id];
     if (!edge) return;
-    var from = nodes.get(edge.from), to = nodes.get(edge.to);
+    var from = nodeById[edge.from], to = nodeById[edge.to];
     panelBody.replaceChildren();
     panelBody.appendChild(el("h2", null, from.label + " → " + to.label));
     panelBody.appendChild(el("p", "kg-kindline", edge.kind + "（" + edge.relation + "）：" + edge.label));
@@ -108,12 +128,19 @@
   });
   document.getElementById("kg-panel-close").addEventListener("click", function () { panel.hidden = true; });
 
-  /* Search: any label or alias, exact names first, then prefixes, then substrings. */
+  /* Search: any label or alias, or their toneless pinyin (whole or initials, spaces and
+   * apostrophes ignored) when the query is in Latin letters; exact names first, then
+   * prefixes, then substrings. */
   var search = document.getElementById("kg-search");
   var results = document.getElementById("kg-results");
 
   function rank(node, query) {
     var names = [node.label].concat(node.aliases).map(function (n) { return n.toLowerCase(); });
+    var latin = query.replace(/[\s'’]+/g, "");
+    if (/^[0-9a-z]+$/.test(latin)) {
+      names = names.concat(node.pinyin);
+      query = latin;
+    }
     if (names.indexOf(query) >= 0) return 0;
     if (names.some(function (n) { return n.indexOf(query) === 0; })) return 1;
     if (names.some(function (n) { return n.indexOf(query) >= 0; })) return 2;
