@@ -59,7 +59,7 @@ def _originals(article: Article, ex: Extraction) -> dict[str, set[str]]:
     for key, ent in ex.entities.items():
         for span in ent.mentions:
             s, e = article.clean.source_span(span.start, span.end)
-            raw = nfkc(strip_pinyin(strip_invisible(MappedText.identity(src[s:e])))).text
+            raw = strip_pinyin(nfkc(strip_invisible(MappedText.identity(src[s:e])))).text
             if raw != article.clean.text[span.start:span.end] and len(raw) == span.end - span.start:
                 out.setdefault(key, set()).add(raw)
     return out
@@ -72,12 +72,21 @@ def extract_path(path: str | Path, doc_id: str | None = None) -> tuple[Article, 
     return article, run_pipeline(article, doc_id or doc_id_for(path))
 
 
+def valid_text(name: str) -> str:
+    """A file name as text an RDF writer accepts: bytes that were not UTF-8 become U+FFFD.
+
+    Python keeps such bytes of a name as lone surrogates (``os.fsdecode``), which no
+    RDF writer accepts. (IRIs need no such care: :mod:`kg.rdf.iris` hashes any str.)
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def extract_file(path: str | Path, doc_id: str | None = None) -> Dataset:
     """One article file to its RDF Dataset (entity graph + the article's named graph)."""
     article, ex = extract_path(path, doc_id)
     ds = to_dataset(ex, article.clean, _originals(article, ex))
     ag = ds.graph(iris.article_graph_iri(ex.doc_id))
     node = iris.article_iri(ex.doc_id)
-    ag.add((node, KG.sourceFile, Literal(path.name if isinstance(path, Path) else Path(path).name)))
+    ag.add((node, KG.sourceFile, Literal(valid_text(Path(path).name))))
     ag.add((node, KG.contentHash, Literal(content_hash(Path(path)))))
     return ds

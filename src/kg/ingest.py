@@ -11,7 +11,9 @@ name, the 来源/作者/发表时间/浏览 line); that chrome becomes metadata,
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from array import array
 from dataclasses import dataclass
 from html import unescape
@@ -24,7 +26,10 @@ from kg.errors import InputError
 from kg.model import ArticleMeta
 from kg.normalise import MappedText, normalise, normalise_text
 
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024
+"""The largest input file read. A news page is well under 1 MB; 16 MiB leaves room for
+pages with inlined images, while a bigger file (a log, a dump) is refused before it is
+decoded and mapped (the offset map costs 16 bytes per character)."""
 # Encodings charset-normalizer may report for Chinese pages, mapped to the superset
 # that decodes every page of that family.
 _SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
@@ -45,14 +50,28 @@ class Article:
 
 
 def read_source(path: Path) -> tuple[str, str]:
-    """Decode a file, detecting its encoding; return ``(text, encoding)``."""
+    """Decode a file, detecting its encoding; return ``(text, encoding)``.
+
+    Only regular files are read, and at most :data:`MAX_BYTES` of them: the file is
+    opened without blocking and checked on its descriptor, so a pipe, a device such
+    as ``/dev/zero`` or a file swapped for one after the check cannot hang the read
+    or fill the memory.
+    """
     try:
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not a file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{path}: file is {size} bytes, over the {MAX_BYTES}-byte limit")
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise InputError(f"{path}: is a directory, not a file")
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(f"{path}: not a regular file (a device, pipe or socket)")
+            if info.st_size > MAX_BYTES:
+                raise InputError(f"{path}: file is {info.st_size} bytes, over the {MAX_BYTES}-byte limit")
+            raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:  # it grew while being read
+            raise InputError(f"{path}: file is over the {MAX_BYTES}-byte limit")
+    except IsADirectoryError as err:
+        raise InputError(f"{path}: is a directory, not a file") from err
     except FileNotFoundError as err:
         raise InputError(f"{path}: no such file") from err
     except PermissionError as err:
@@ -78,8 +97,10 @@ def decode(raw: bytes, name: str = "<bytes>") -> tuple[str, str]:
         raise InputError(f"{name}: binary file, not text")
     try:
         return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        utf8_error = err
+    if _truncated_utf8(utf8_error, raw):  # a download cut off inside the last character
+        return raw[: utf8_error.start].decode("utf-8"), "utf-8"
     for enc in ("gb18030",):  # the common case for mainland pages, and a strict decoder
         try:
             text = raw.decode(enc)
@@ -89,12 +110,26 @@ def decode(raw: bytes, name: str = "<bytes>") -> tuple[str, str]:
             return text, enc
     best = charset_normalizer.from_bytes(raw).best()
     if best is None:
-        raise InputError(f"{name}: cannot detect the text encoding")
+        raise InputError(
+            f"{name}: cannot detect the text encoding (invalid UTF-8 at byte {utf8_error.start}, "
+            "and no other encoding fits); save it as UTF-8"
+        )
     enc = _SUPERSET.get(best.encoding.lower().replace("_", ""), best.encoding)
     try:
         return raw.decode(enc), enc
     except (UnicodeDecodeError, LookupError):
         return str(best), best.encoding
+
+
+def _truncated_utf8(err: UnicodeDecodeError, raw: bytes) -> bool:
+    """Whether ``raw`` is valid UTF-8 but for an incomplete character at its very end."""
+    if err.end != len(raw) or len(raw) - err.start >= 4 or err.reason != "unexpected end of data":
+        return False
+    try:
+        raw[: err.start].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return err.start > 0
 
 
 def _mostly_cjk(text: str) -> bool:

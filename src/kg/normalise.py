@@ -18,10 +18,11 @@ from functools import lru_cache
 
 import opencc
 
-# Pinyin syllables written in brackets straight after a Han character. Letters only,
-# with tone marks; real brackets (亮风台(云南)) hold Han characters and never match.
+# Pinyin syllables written in brackets straight after a Han character (a run of them
+# when a page annotates twice: 進(jìn)(jìn)). Letters only, with tone marks; real
+# brackets (亮风台(云南)) hold Han characters and never match.
 _PINYIN = re.compile(
-    r"(?<=[\u3400-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]"
+    r"(?<=[\u3400-\u9fff])(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）])+"
 )
 # Characters that carry no text: zero-width and bidi controls, the BOM, soft hyphen.
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe]")
@@ -143,8 +144,13 @@ def simplify(mt: MappedText) -> MappedText:
 
 
 def normalise(mt: MappedText) -> MappedText:
-    """The whole clean-up: invisible characters, pinyin, NFKC, then simplified script."""
-    return simplify(nfkc(strip_pinyin(strip_invisible(mt))))
+    """The whole clean-up: invisible characters, NFKC, pinyin, then simplified script.
+
+    Pinyin goes after NFKC, because NFKC can make an annotation: full-width letters
+    (進(ｊìｎ)), a compatibility ideograph before the bracket, ⒜ for (a). Running the
+    clean-up again on its output changes nothing.
+    """
+    return simplify(strip_pinyin(nfkc(strip_invisible(mt))))
 
 
 def normalise_text(text: str) -> str:

@@ -45,6 +45,19 @@ if TYPE_CHECKING:
 FORMATS = ("table", "csv", "json")
 _UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
+MAX_NESTING = 32
+"""The deepest nesting of brackets a query may have. Oxigraph's SPARQL parser is
+recursive: about 2,000 nested groups overflow the stack and kill the process with a
+segmentation fault, and nested collections take seconds from about 100 levels."""
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20\']*>|#[^\n]*',
+    re.DOTALL,
+)
+"""Strings, IRIs and comments: what may hold brackets that do not nest."""
+_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:.-])", re.IGNORECASE)
+"""Federated queries: Oxigraph would fetch the named endpoint over HTTP."""
+_NOTS = re.compile(rf"(?:!\s*){{{MAX_NESTING + 1},}}")
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TERM_START = re.compile(r'[<"\'+\-0-9]|[A-Za-z][\w-]*:')
@@ -130,11 +143,36 @@ def check_query(text: str, name: str = "<query>") -> Query:
     word = re.match(r"[A-Za-z]*", rest).group(0).upper()
     if word in _UPDATE_KEYWORDS:
         raise QueryError(f"{name}: SPARQL update ({word}) is not allowed; kg runs read-only queries")
+    bare = _OPAQUE.sub(" ", text)
+    if (depth := nesting(bare)) > MAX_NESTING:
+        raise QueryError(f"{name}: query nests {depth} levels deep; kg accepts at most {MAX_NESTING}")
+    if _SERVICE.search(bare):
+        raise QueryError(f"{name}: SERVICE is not allowed; kg queries its own graph and fetches nothing")
     try:
         _EMPTY.query(text, prefixes=PREFIXES)
     except SyntaxError as err:
         raise QueryError(f"{name}: invalid SPARQL: {err}") from err
     return Query(text=text, name=name, form=word)
+
+
+def nesting(bare: str) -> int:
+    """How deep brackets (and ``!`` operators) nest in query text stripped by :data:`_OPAQUE`.
+
+    A guard that runs before the parser sees the text, against queries written to
+    exhaust it (:data:`MAX_NESTING`). It is a scan, not a parse: it never reads a
+    query a person would write as too deep, but a query crafted to hide brackets
+    from it (inside what it takes for an IRI or a string) can still reach the parser.
+    """
+    depth = deepest = 0
+    for c in bare:
+        if c in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in ")]}":
+            depth = max(0, depth - 1)
+    if (nots := _NOTS.search(bare)) is not None:
+        deepest = max(deepest, nots.group(0).count("!"))
+    return deepest
 
 
 def parse_params(pairs: Iterable[str]) -> dict[str, Term]:
@@ -172,13 +210,17 @@ def run_query(store: Store, query: Query | str, params: dict[str, Term] | None =
         if not re.search(rf"[?$]{name}\b", query.text):
             raise QueryError(f"{query.name}: --param {name}: the query has no variable ?{name}")
     answers = store.query(query.text, substitutions=params)
-    if isinstance(answers, ox.QueryBoolean):
-        answer = bool(answers)
-        return QueryResult(["ask"], [(ox.Literal(str(answer).lower(), datatype=_XSD_BOOLEAN),)], answer)
-    if isinstance(answers, ox.QueryTriples):
-        return QueryResult(["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in answers])
-    variables = [v.value for v in answers.variables]
-    return QueryResult(variables, [tuple(solution) for solution in answers])
+    try:  # Oxigraph evaluates lazily: errors surface while the answers are read
+        if isinstance(answers, ox.QueryBoolean):
+            answer = bool(answers)
+            return QueryResult(["ask"], [(ox.Literal(str(answer).lower(), datatype=_XSD_BOOLEAN),)], answer)
+        if isinstance(answers, ox.QueryTriples):
+            rows = [(t.subject, t.predicate, t.object) for t in answers]
+            return QueryResult(["subject", "predicate", "object"], rows)
+        variables = [v.value for v in answers.variables]
+        return QueryResult(variables, [tuple(solution) for solution in answers])
+    except (OSError, RuntimeError, SyntaxError) as err:
+        raise QueryError(f"{query.name}: query failed while running ({err})") from err
 
 
 def plain(term: Term | None, *, short: bool = False) -> str:

@@ -257,3 +257,5 @@ def _open(path: Path | None, *, read_only: bool) -> ox.Store:
         if isinstance(err, PermissionError) or "permission denied" in message.lower():
             raise StoreError(f"{path}: permission denied") from err
         raise StoreError(f"{path}: cannot open store ({message})") from err
+    except RuntimeError as err:  # how RocksDB reports a damaged store ("Corruption: …")
+        raise StoreError(f"{path}: cannot open store ({err}); restore it from a backup or build a new one") from err

@@ -23,8 +23,8 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def digest(*parts: str) -> str:
-    """16 hex digits of SHA-1 over the parts, joined unambiguously."""
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    """16 hex digits of SHA-1 over the parts, joined unambiguously (any str, lone surrogates too)."""
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def safe_id(text: str) -> str:
