@@ -25,7 +25,7 @@ Text from articles reaches the page only as JSON inside a ``<script
 type="application/json">`` data block, escaped by :func:`script_json` so no label
 can close the element; everything
 written into HTML markup goes through Jinja's autoescaping. Each name's toneless
-pinyin (pypinyin) rides along, so the search box finds 王学勤 by ``wangxueqin`` or ``wxq``.
+pinyin (pypinyin) rides along, so the search box finds 张建国 by ``zhangjianguo`` or ``zjg``.
 """
 
 from __future__ import annotations
@@ -415,7 +415,7 @@ _HAN_RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
 def pinyin_keys(names: Iterable[str]) -> list[str]:
     """What a Latin-letter search may type for these names: toneless pinyin, whole and initials.
 
-    ``王学勤`` gives ``wangxueqin`` and ``wxq``; letters and digits in a name stay as
+    ``张建国`` gives ``zhangjianguo`` and ``zjg``; letters and digits in a name stay as
     they are (lower case) in both, anything else is dropped. Sorted, without duplicates.
     pypinyin reads each run of Chinese characters as a whole, so phrases get their
     usual reading (重庆 → chongqing).
