@@ -2,7 +2,9 @@
 
 A query is given as SPARQL text, a ``.rq`` file, or the bare name of one of the
 competency questions in ``queries/`` (``01-officials-by-agency`` or just ``01``).
-Only read queries run: SPARQL Update is refused before it reaches the store.
+Only read queries run: SPARQL Update is refused before it reaches the store, and so
+are ``SERVICE`` (Oxigraph would fetch the remote endpoint) and queries nested deeper
+than :data:`MAX_NESTING` (Oxigraph's recursive parser crashes on a few thousand levels).
 
 Parameters (``--param name=value``) are bound as RDF terms through Oxigraph's
 pre-binding (SEP-0007), never pasted into the query text. A parameter must name a

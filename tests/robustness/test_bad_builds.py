@@ -4,6 +4,8 @@ Each case starts from a copy of a store that already holds one article and check
 besides the exit status and the one ``error:`` line, that the store exports the same
 bytes afterwards. Two behaviours of the corpus build that the hardening issue asks
 are at the end: a bad input stops a build before anything is written, --fresh included.
+What it does not keep unchanged yet (an article that reads and decodes but fails in
+extraction, after others were stored) is a strict xfail there.
 """
 
 from __future__ import annotations
@@ -204,10 +206,11 @@ def test_two_builds_on_one_store_serialise_or_the_second_says_why(tmp_path: Path
     assert export_bytes(store) == export_bytes(clean)
 
 
-# --- what the issue asks and the corpus build does not do yet --------------------------
+# --- a failed build changes nothing -------------------------------------------------
 
 
 def test_a_failed_fresh_build_keeps_the_store(store: Path, tmp_path: Path) -> None:
+    """--fresh empties the store only once every input has been read."""
     bad = tmp_path / "photo.txt"
     bad.write_bytes(png())
     watch = Watch.of(stores=[store])
@@ -215,13 +218,25 @@ def test_a_failed_fresh_build_keeps_the_store(store: Path, tmp_path: Path) -> No
           watch=watch)
 
 
-def test_a_failed_build_changes_nothing(store: Path, tmp_path: Path) -> None:
+def test_a_bad_second_file_stops_the_build_before_any_write(store: Path, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     article(folder, "a-001.txt")
     (folder / "a-002.txt").write_bytes(png())
     watch = Watch.of(stores=[store])
     check(invoke(*build(folder, "--store", store)), code=1,
           error=f"error: {folder / 'a-002.txt'}: binary file, not text", watch=watch)
+
+
+@pytest.mark.xfail(strict=True, reason="kg.corpus.build_corpus checks that every input reads and decodes before "
+                   "writing, but an article that fails later, in extraction (a page with no story text), stops "
+                   "the build with the articles before it already stored (documented there)")
+def test_a_story_less_second_page_changes_nothing(store: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    article(folder, "a-001.txt")
+    (folder / "a-002.html").write_text("<html><body><nav>首页</nav></body></html>", encoding="utf-8")
+    watch = Watch.of(stores=[store])
+    check(invoke(*build(folder, "--store", store)), code=1, error=f"error: {folder / 'a-002.html'}: no text found",
+          watch=watch)
 
 
 def test_file_names_that_are_not_utf8(store: Path, tmp_path: Path) -> None:
