@@ -8,10 +8,8 @@ by the glob.
 from __future__ import annotations
 
 import functools
-import os
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -26,7 +24,6 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 KERNEL = "python3"
 CELL_TIMEOUT = 120
-CHROMIUM = Path("/usr/bin/chromium")
 SETTLE_SECONDS = 30
 
 
@@ -155,20 +152,6 @@ def _iframe(notebook: nbformat.NotebookNode) -> str:
     found = [page for page in _html(notebook) if page.startswith("<iframe srcdoc=")]
     assert len(found) == 1, "expected one inline network view"
     return found[0]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright; missing Chromium fails on CI, skips elsewhere."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser
