@@ -94,3 +94,46 @@ def test_two_files_with_one_article_id_are_refused(tmp_path: Path):
     (tmp_path / "a-b.txt").write_text("x")
     with pytest.raises(InputError, match="same article id"):
         sources([tmp_path])
+
+
+STORY_LESS = '<html><body><div class="nav"><a href="/">首页</a></div><div class="footer">版权所有</div></body></html>'
+"""Reads and decodes, but holds no story: fails in extraction, not in the read check before it."""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_fail_mode_writes_nothing_when_a_late_article_fails_extraction(folder: Path, tmp_path: Path, jobs: int):
+    (folder / "b" / "zz.html").write_text(STORY_LESS, encoding="utf-8")  # extracted last
+    with Store(tmp_path / "store") as s:
+        with pytest.raises(KGError, match=r"zz\.html: no text found"):
+            build_corpus(s, sources([folder]), jobs=jobs)
+        assert len(s) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news", "store"]  # the spool folder is gone
+
+
+def test_progress_is_extraction_then_storing(folder: Path):
+    s = Store()
+    for expected_stages, expected_done in (([("extracting", 6), ("storing", 6)], 12),
+                                           ([("extracting", 6), ("storing", 0)], 6)):  # again: all unchanged
+        stages: list[tuple[str, int]] = []
+        done: list[int] = []
+        build_corpus(s, sources([folder]), stage=lambda name, n, into=stages: into.append((name, n)),
+                     advance=done.append)
+        assert stages == expected_stages and sum(done) == expected_done
+
+
+def test_skip_mode_streams_in_one_stage(folder: Path):
+    stages, done = [], []
+    build_corpus(Store(), sources([folder]), on_error="skip", stage=lambda name, n: stages.append((name, n)),
+                 advance=done.append)
+    assert stages == [("extracting", 6)] and sum(done) == 6
+
+
+def test_a_killed_builds_spool_is_removed_by_the_next_build_of_that_store(folder: Path, tmp_path: Path):
+    stale = tmp_path / (".kg-build-store." + "0" * 16)
+    other = tmp_path / (".kg-build-store.old." + "1" * 16)  # another store's (store.old) build: not ours
+    for d in (stale, other):
+        d.mkdir()
+        (d / "00000000.nq").write_bytes(b"")
+    with Store(tmp_path / "store") as s:
+        build_corpus(s, sources([folder / "b"]))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [other.name, "news", "store"]

@@ -51,3 +51,21 @@ def test_build_order_does_not_matter(tmp_path: Path):
         s.export(out)
         exports.append(out.read_bytes())
     assert exports[0] == exports[1]
+
+
+def test_every_merge_records_its_reason(corpus_store: Store):
+    """Each article states the key it identified an entity by; a person's key names its body."""
+    q = """SELECT ?name ?g ?key ?body WHERE {
+             ?p a kg:Person ; rdfs:label ?name . FILTER (lang(?name) = "zh")
+             GRAPH ?g { ?p kg:resolutionKey ?key . OPTIONAL { ?p kg:identifiedBy ?body } } }"""
+    got: dict[str, set[tuple[str, str, str]]] = {}
+    for name, graph, key, body in ((plain(v) if v else "" for v in row) for row in corpus_store.query(q)):
+        got.setdefault(name, set()).add((graph, key, body))
+    same = got["陈勇"]
+    assert len({g for g, _, _ in same}) == 2 and len({k for _, k, _ in same}) == 1
+    assert len({b for _, _, b in same}) == 1 and "" not in {b for _, _, b in same}
+    apart = got["王耀"]
+    assert len({k for _, k, _ in apart}) == 2 and len({b for _, _, b in apart}) == 2
+    unkeyed = corpus_store.query("""ASK { GRAPH ?g { ?e kg:mentionedIn ?a }
+                                     FILTER NOT EXISTS { GRAPH ?g { ?e kg:resolutionKey ?k } } }""")
+    assert not unkeyed

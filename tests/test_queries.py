@@ -63,7 +63,9 @@ ga:a1 {
   art:a1 a kg:Article ; kg:headline "张三到某某创业园调研" ;
       kg:datePublished "2021-10-26T16:15:51"^^xsd:dateTime ; kg:sourceName "某某市科技局" ;
       kg:author "admin" ; kg:publisher org:a1 .
-  person:o1 kg:mentionedIn art:a1 ; kg:holdsPosition pos:1 , pos:2 .
+  person:o1 kg:mentionedIn art:a1 ; kg:holdsPosition pos:1 , pos:2 ;
+      kg:resolutionKey "person:张三@org:某某市科技局" ; kg:identifiedBy org:a1 .
+  org:a1 kg:mentionedIn art:a1 ; kg:resolutionKey "org:某某市科技局" .
   person:o2 kg:mentionedIn art:a1 ; kg:holdsPosition pos:3 .
   pos:1 a kg:Position ; kg:holder person:o1 ; kg:organization org:a1 ;
       kg:title "局长"@zh ; kg:attestedOn "2021-10-23"^^xsd:date ; prov:wasDerivedFrom art:a1 ;
@@ -92,7 +94,9 @@ ga:a2 {
   art:a2 a kg:Article ; kg:headline "某某市举办创新创业大赛" ;
       kg:datePublished "2022-03-02"^^xsd:date ; kg:sourceName "某某日报" .
   person:o3 kg:holdsPosition pos:4 .
-  person:o1 kg:holdsPosition pos:5 .
+  person:o1 kg:holdsPosition pos:5 ; kg:mentionedIn art:a2 ;
+      kg:resolutionKey "person:张三@org:某某市科技局" ; kg:identifiedBy org:a1 .
+  person:o3 kg:mentionedIn art:a2 ; kg:resolutionKey "person:王五@org:某某市科技局" .
   pos:4 a kg:Position ; kg:holder person:o3 ; kg:organization org:a2 ;
       kg:title "处长"@zh ; kg:isPast true ; kg:attestedOn "2022-03-01"^^xsd:date ;
       prov:wasDerivedFrom art:a2 ; kg:evidence "时任某某市科技局高新处处长王五到某某高新区考察。" ;
@@ -321,3 +325,23 @@ def test_q12_title_holders(store: Store) -> None:
     ]
     assert answers(store, "12", "orgName name past", title="处长") == [("某某市科技局高新处", "王五", "true")]
     assert len(answers(store, "12", "title")) == 5
+
+
+def test_q13_held_on_date(store: Store) -> None:
+    """Only 局长 at 某某市科技局 is dated and current; 处长 王五 is dated but reported as 时任."""
+    assert answers(store, "13", "title orgName name attestedOn article") == [
+        ("局长", "某某市科技局", "张三", "2021-10-23", f"{KGR}article/a1"),
+    ]
+    assert answers(store, "13", "name", title="局长", date='"2021-10-23"') == [("张三",)]
+    assert answers(store, "13", "name", title="局长", date='"2021-10-22"') == []
+    assert answers(store, "13", "name", title="处长", date='"2022-03-01"') == []
+
+
+def test_q14_merge_reasons(store: Store) -> None:
+    """张三 is one node because both articles identified him by the same key and body; 王五 is in one."""
+    assert answers(store, "14", "name article key bodyName") == [
+        ("张三", f"{KGR}article/a1", "person:张三@org:某某市科技局", "某某市科技局"),
+        ("张三", f"{KGR}article/a2", "person:张三@org:某某市科技局", "某某市科技局"),
+    ]
+    assert answers(store, "14", "article", name="张三") == [(f"{KGR}article/a1",), (f"{KGR}article/a2",)]
+    assert answers(store, "14", "article", name="王五") == []

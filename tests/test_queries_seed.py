@@ -102,3 +102,25 @@ def test_q11_entities_per_class(seed):
 
 def test_q12_title_holders(seed):
     assert rows(seed, "12", "name orgName", title="厅长") == [("王学勤", "云南省科技厅")]
+
+
+def test_q13_held_on_date(seed):
+    director = {"title": "厅长", "orgName": "云南省科技厅"}
+    assert rows(seed, "13", "name attestedOn", **director, date='"2021-10-26"') == [("王学勤", "2021-10-26")]
+    assert rows(seed, "13", "name", **director, date='"2021-10-25"') == []  # dated by the article, not the visit
+    assert len(rows(seed, "13", "name")) == 5  # every current position of the one article
+
+
+def test_q14_merge_reasons():
+    """The seed and a second article naming the same official: one node, and the reason is on record."""
+    from corpus import shared_dir
+
+    store = Store()
+    build_corpus(store, sources([SAMPLE, shared_dir() / "corpus" / "dev" / "dev-05.txt"]))
+    got = rows(store, "14", "name article key bodyName")
+    people = [r for r in got if r[0] == "陈勇"]
+    assert [r[1].rsplit("/", 1)[1] for r in people] == ["dev-05", "seed-001"]
+    assert len({r[2] for r in people}) == 1, "one key in both articles: that is why they are one node"
+    assert people[0][3] and people[0][3] == people[1][3], "told apart by the same body in both"
+    assert all(len([r for r in got if r[0] == name]) >= 2 for name, *_ in got)
+    assert rows(store, "14", "name", name="陈勇") == [("陈勇",), ("陈勇",)]

@@ -1,26 +1,36 @@
 """The Oxigraph SPARQL server over a built store, and pushing articles to a Graph Store endpoint.
 
-Both run a real ``oxigraph`` server on 127.0.0.1, started and stopped by the test.
+Both run a real ``oxigraph`` server on 127.0.0.1, started and stopped by the test;
+``kg build --endpoint`` is checked against one: the remote store must hold exactly
+the quads of the local build.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from typer.testing import CliRunner, Result
 
+from corpus import shared_dir
+from kg.cli import app
 from kg.corpus import build_corpus, sources
 from kg.extract import extract_file
+from kg.ingest import content_hash
 from kg.rdf.iris import article_graph_iri
 from kg.rdf.namespaces import ENTITY_GRAPH
+from kg.serialise import serialise
 from kg.serve import oxigraph_binary, push_article, server_command
 from kg.store import Store
 
@@ -111,3 +121,104 @@ def test_serve_refuses_a_folder_that_is_not_a_store(tmp_path: Path):
     assert proc.returncode == 1
     assert proc.stderr.strip().startswith("error: ") and "not a store" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# --- kg build --endpoint: the same graphs in a remote Graph Store -----------------
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Iterator[str]:
+    """A writable Oxigraph server on loopback, empty; yields its Graph Store URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [oxigraph_binary(), "serve", "--location", str(tmp_path / "remote"), "--bind", f"127.0.0.1:{port}"]
+    for _ in running(cmd, base):
+        yield f"{base}/store"
+
+
+def remote_nquads(endpoint: str) -> bytes:
+    """Every quad the remote store holds, as canonical N-Quads (the same bytes a local export gives)."""
+    req = urllib.request.Request(endpoint, headers={"Accept": "application/n-quads"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return serialise(list(ox.parse(r.read(), format=ox.RdfFormat.N_QUADS)), ".nq")
+
+
+def local_nquads(store: Path) -> bytes:
+    with Store(store, read_only=True) as st:
+        return serialise(st.oxigraph, ".nq")
+
+
+def per_graph(nquads: bytes) -> Counter:
+    """Quads per named graph."""
+    return Counter(q.graph_name.value for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The sample and the shared dev articles, copied so a test may change one."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for f in [*SAMPLE.glob("*.txt"), *(shared_dir() / "corpus" / "dev").glob("*.txt")]:
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+def kg(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_build_with_an_endpoint_loads_the_same_quads_and_replaces_a_changed_article(remote: str, corpus: Path,
+                                                                                     tmp_path: Path):
+    n = len(list(corpus.glob("*.txt")))
+    plain = kg("build", corpus, "--store", tmp_path / "plain", "-j", "2")
+    assert plain.exit_code == 0, plain.output
+    pushed = kg("build", corpus, "--store", tmp_path / "local", "-j", "2", "--endpoint", remote)
+    assert pushed.exit_code == 0, pushed.output
+    assert f"{remote}: {n} article graph(s) and the entity graph loaded" in pushed.stdout
+    remote_bytes = remote_nquads(remote)
+    assert remote_bytes == local_nquads(tmp_path / "local") == local_nquads(tmp_path / "plain")
+    graphs = per_graph(remote_bytes)
+    assert len(graphs) == n + 1 and graphs[str(ENTITY_GRAPH)] > 0  # every article, and the entity graph
+
+    changed = corpus / "dev-01.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("调研", "考察", 1), encoding="utf-8")
+    again = kg("build", corpus, "--store", tmp_path / "local", "-j", "2", "--endpoint", remote)
+    assert again.exit_code == 0, again.output
+    assert f"1 written, {n - 1} unchanged" in again.stdout
+    assert f"{remote}: 1 article graph(s) and the entity graph loaded" in again.stdout
+    assert remote_nquads(remote) == local_nquads(tmp_path / "local") != remote_bytes
+    graph = str(article_graph_iri("dev-01"))
+    hashes = ask(remote.rsplit("/", 1)[0], f"SELECT ?h WHERE {{ GRAPH <{graph}> {{ ?a kg:contentHash ?h }} }}"
+                 .replace("SELECT", "PREFIX kg: <https://w3id.org/govnews-kg/ontology#> SELECT"))
+    assert [h["h"]["value"] for h in hashes] == [content_hash(changed)]  # replaced, not added to
+
+
+def test_an_unreachable_endpoint_is_one_line_and_nothing_is_made(corpus: Path, tmp_path: Path):
+    endpoint = f"http://127.0.0.1:{free_port()}/store"  # nothing listens there
+    ran = kg("build", corpus / "dev-01.txt", "--store", tmp_path / "store", "--endpoint", endpoint)
+    assert ran.exit_code == 1 and "Traceback" not in ran.output
+    assert ran.stderr.splitlines() == [f"error: {endpoint}: cannot reach the endpoint ([Errno 111] Connection refused)"]
+    assert not (tmp_path / "store").exists()
+
+
+@pytest.mark.parametrize("endpoint", ["ftp://example.org/store", "file:///etc/passwd", "localhost:7878/store",
+                                      "http:///store"])
+def test_an_endpoint_that_is_not_http_is_refused(endpoint: str, tmp_path: Path):
+    ran = kg("build", SAMPLE, "--store", tmp_path / "store", "--endpoint", endpoint)
+    assert ran.exit_code == 1
+    assert ran.stderr.splitlines() == [f"error: {endpoint}: not an HTTP endpoint URL (expected http://host:port/path)"]
+
+
+def test_an_endpoint_that_refuses_leaves_the_local_store_as_it_was(served: str, corpus: Path, tmp_path: Path):
+    """A read-only server refuses the PUT: exit 1, one line, and the local store keeps what it had."""
+    store = tmp_path / "local"
+    first = kg("build", corpus / "seed-001.txt", "--store", store)
+    assert first.exit_code == 0, first.output
+    before = local_nquads(store)
+    ran = kg("build", corpus / "seed-001.txt", corpus / "dev-02.txt", "--store", store, "--endpoint",
+             f"{served}/store")
+    assert ran.exit_code == 1 and "Traceback" not in ran.output
+    [line] = ran.stderr.splitlines()
+    graph = urllib.parse.quote(str(article_graph_iri("dev-02")), safe="")
+    assert line.startswith(f"error: {served}/store?graph={graph}: the endpoint refused the PUT (")
+    assert local_nquads(store) == before

@@ -1,7 +1,8 @@
 """govnews-kg: knowledge graphs from Chinese government and technology-policy news.
 
-The public library surface: :func:`extract_file` turns one article into an
-:class:`~kg.model.Extraction`, :func:`kg.rdf.mapping.to_dataset` turns that into RDF.
+The public library surface: :func:`kg.extract.extract_path` turns one article into an
+:class:`~kg.model.Extraction`; :func:`kg.extract.extract_quads` (Oxigraph quads) and
+:func:`kg.extract.extract_file` (an rdflib Dataset) turn it into RDF.
 """
 
 from kg.errors import KGError

@@ -193,11 +193,11 @@ def extract(
 
     Example: kg extract data/sample/seed-001.txt -o seed-001.trig
     """
-    from kg.extract import extract_file
+    from kg.extract import extract_quads
 
     if output is not None:
         rdf_format(output)
-    dataset = extract_file(file)
+    dataset = extract_quads(file)
     if output is None:
         typer.echo(serialise(dataset, ".ttl"), nl=False)
         return
@@ -216,11 +216,18 @@ def build(
     ] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Also write the interactive view.")] = None,
     title: TitleOption = "govnews-kg",
-    fresh: Annotated[bool, typer.Option("--fresh", help="Empty the store first.")] = False,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Empty the store before writing.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes; 0 = one per core.")] = 0,
     on_error: Annotated[
-        OnError, typer.Option("--on-error", help="skip: report bad articles at the end and go on; fail: stop.")
+        OnError,
+        typer.Option("--on-error", help="fail: stop, and store nothing of this build; skip: store the good "
+                     "articles and report the bad ones at the end."),
     ] = OnError.fail,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", metavar="URL", help="Also load each article written into this SPARQL 1.1 "
+                     "Graph Store Protocol endpoint (e.g. http://localhost:7878/store), one named graph each."),
+    ] = None,
 ) -> None:
     """Extract every article into the store, in parallel; unchanged articles are skipped.
 
@@ -228,30 +235,45 @@ def build(
     beside them are skipped); an article's id is its path inside the folder. An
     article whose bytes are unchanged since it was stored is skipped, a changed one
     replaces its graph, and a build that was killed resumes where it stopped (each
-    article is stored whole, in one transaction). Prints counts by class and the
-    SHACL result. Entity facts are only ever added: after upgrading kg, rebuild
-    with --fresh so no stale entity facts remain.
+    article is stored whole, in one transaction). With --on-error fail (the default)
+    a build is all or nothing: every article is extracted (to a temporary folder
+    beside the store) before any is written, so one bad article leaves the store as
+    it was. Prints counts by class and the SHACL result. Entity facts are only ever
+    added: after upgrading kg, rebuild with --fresh so no stale entity facts remain.
+
+    --endpoint URL loads the same graphs into a remote store as well: each article
+    written is PUT as its named graph (before it is stored locally, so one the
+    endpoint refused is sent again by the next build), and at the end the entity
+    graph is replaced by the local one. The local store stays the record of what was
+    built: unchanged articles are not sent again, so to fill a new or emptied
+    endpoint add --fresh. An endpoint that cannot be reached or refuses is an error.
 
     Example: kg build data/sample --store out/store -o out/graph.trig --html out/graph.html
     """
     from kg.corpus import build_corpus, default_jobs, sources
+    from kg.serve import check_endpoint
 
     if output is not None:
         rdf_format(output)
     if html is not None:
         check_html_name(html)
+    if endpoint is not None:
+        check_endpoint(endpoint)
     todo = sources(inputs)
     with Store(store) as st:
         with progress_bar() as bar:
             task = bar.add_task("extracting", total=len(todo))
             report = build_corpus(st, todo, jobs=jobs or default_jobs(), on_error=on_error.value, fresh=fresh,
-                                  advance=lambda n: bar.advance(task, n))
+                                  endpoint=endpoint, advance=lambda n: bar.advance(task, n),
+                                  stage=lambda name, n: bar.reset(task, total=n, description=name))
         if output is not None:
             st.export(output)
         counts = st.counts()
         dataset = st.to_dataset() if html is not None or counts.quads <= VALIDATE_UP_TO else None
     out.print(f"{store}: {len(todo)} article file(s): {len(report.written)} written, "
               f"{len(report.unchanged)} unchanged, {len(report.failed)} skipped")
+    if endpoint is not None:
+        out.print(f"{endpoint}: {len(report.written)} article graph(s) and the entity graph loaded")
     print_counts(counts)
     print_validation(dataset, store)
     for _path, why in report.failed:
@@ -453,30 +475,70 @@ def stats(
 
 @command
 def export(
-    to: Annotated[Path, typer.Option("--to", metavar="FILE", help="Where: .graphml .gexf .nodes.csv .edges.csv")],
+    to: Annotated[
+        Path | None, typer.Option("--to", metavar="FILE", help="The network: .graphml .gexf .nodes.csv .edges.csv")
+    ] = None,
+    tables: Annotated[
+        Path | None,
+        typer.Option(
+            "--tables",
+            metavar="DIR",
+            help="Tables for analysts, into this folder: entities.csv positions.csv events.csv figures.csv",
+        ),
+    ] = None,
     store: StoreOption = None,
     graph: GraphOption = None,
     fmt: Annotated[
-        ExportFormat | None, typer.Option("--format", "-f", help="The format, whatever the extension.")
+        ExportFormat | None, typer.Option("--format", "-f", help="The network's format, whatever the extension.")
     ] = None,
 ) -> None:
-    """Export the entity network for other tools: GraphML, GEXF (Gephi) or two CSV tables.
+    """Export for other tools: the entity network (--to) and tables for analysts (--tables).
 
-    The format follows the extension of --to unless --format is given. csv writes
-    NAME.nodes.csv and NAME.edges.csv. Nodes carry label, class, aliases, articles,
-    dates, degree, PageRank, betweenness and community; edges their relation and, for
-    positions, title, dates and evidence. Output is deterministic and written atomically.
+    --to FILE writes the entity network as GraphML, GEXF (Gephi) or two CSV tables; the
+    format follows the extension unless --format is given, and csv writes NAME.nodes.csv
+    and NAME.edges.csv. Nodes carry label, class, aliases, articles, dates, degree,
+    PageRank, betweenness and community; edges their relation and, for positions,
+    title, dates and evidence.
 
-    Example: kg export --store out/store --to out/network.graphml
+    --tables DIR writes entities.csv (class, names, number of articles), positions.csv
+    (holder, title, organisation, date, 时任/原, evidence sentence and offsets),
+    events.csv (kind, dates, places, participants, organisers, articles) and
+    figures.csv (measure, value, unit, period, area, evidence). They are UTF-8 with a
+    byte-order mark, so Excel shows the Chinese; several values in a cell are joined
+    with |, names first and their IRIs, in the same order, in the *_iris columns.
+
+    Output is deterministic, and everything one export writes is written all or none.
+
+    Example: kg export --store out/store --to out/network.graphml --tables out/tables
     """
     from kg.analyse import entity_graph
-    from kg.export import export_format, export_network
+    from kg.export import (
+        analyst_tables,
+        check_tables_folder,
+        export_format,
+        network_files,
+        table_files,
+        write_all_or_none,
+    )
 
-    chosen = export_format(to, fmt.value if fmt else None)
+    if to is None and tables is None:
+        raise fail("give --to FILE, --tables DIR or both", USAGE)
+    if fmt is not None and to is None:
+        raise fail("--format is the format of --to FILE; give --to too", USAGE)
+    chosen = export_format(to, fmt.value if fmt else None) if to is not None else None
+    folder = check_tables_folder(tables) if tables is not None else None
+    files: dict[Path, bytes] = {}
+    rows: dict[Path, int] = {}
     with open_source(store, graph) as st:
-        network = entity_graph(st)
-    for path in export_network(network, to, chosen):
-        out.print(f"wrote {path}")
+        if to is not None:
+            files |= network_files(entity_graph(st), to, chosen)
+        if folder is not None:
+            found = analyst_tables(st)
+            files |= table_files(found, folder)
+            rows = {folder / f"{name}.csv": len(body) for name, (_, body) in found.items()}
+    write_all_or_none(files)
+    for path in files:
+        out.print(f"wrote {path}" + (f" ({rows[path]} rows)" if path in rows else ""))
 
 
 @command("eval")

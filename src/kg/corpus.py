@@ -1,11 +1,14 @@
 """Corpus builds: many articles into one store, in parallel, incrementally, resumably.
 
-Extraction (the costly part) runs in worker processes; each worker returns an
-article's quads as canonical N-Quads bytes, and the parent writes them to the store
-one article per transaction (:meth:`kg.store.Store.replace_article`). So a build
-killed at any moment leaves only whole articles, and running it again finishes the
-job: an article whose bytes have not changed since it was stored (same SHA-256 as
-its ``kg:contentHash``) is skipped, and a changed one replaces its named graph.
+Extraction (the costly part) runs in worker processes, which die with the build
+(even a SIGKILLed one, on Linux); each worker returns an article's quads as N-Quads
+bytes, and the parent writes them to the store
+(:meth:`kg.store.Store.replace_article`: the article graph in one transaction, after
+its entity facts). So a build killed at any moment leaves only whole articles, and running it again finishes the job: an article whose bytes have
+not changed since it was stored (same SHA-256 as its ``kg:contentHash``) is skipped,
+and a changed one replaces its named graph. By default a build is all or nothing:
+articles are extracted to a temporary folder first and written only once every one
+of them succeeded, so a bad article changes nothing.
 
 Articles are identified by their path relative to the folder given on the command
 line (``news/2021/a.html`` → ``news-2021-a``), or by their file name when given as a
@@ -14,17 +17,27 @@ file, so two ``index.html`` in different folders stay two articles.
 
 from __future__ import annotations
 
+import ctypes
+import glob
 import os
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, KGError
+from kg.errors import InputError, KGError, StoreError
 from kg.ingest import content_hash, read_source
 from kg.rdf import iris
+from kg.rdf.namespaces import ENTITY_GRAPH
+from kg.serve import check_endpoint, push_article, put_graph
 from kg.store import Store
 
 OnError = str  # "fail" or "skip"
@@ -79,12 +92,14 @@ def stored_hashes(store: Store) -> dict[str, str]:
 
 
 def _extract(source: Source) -> tuple[Source, bytes | None, str | None]:
-    """Worker: one article to canonical N-Quads, or the one-line reason it failed."""
-    from kg.extract import extract_file
-    from kg.serialise import serialise
+    """Worker: one article to N-Quads, or the one-line reason it failed.
+
+    Not canonically sorted: the store is a set, and sorting cost as much as mapping.
+    """
+    from kg.extract import extract_nquads
 
     try:
-        return source, serialise(extract_file(source.path, source.doc_id), ".nq"), None
+        return source, extract_nquads(source.path, source.doc_id).encode("utf-8"), None
     except KGError as err:
         return source, None, str(err)
     except Exception as err:  # a bug on one article must not stop a corpus build
@@ -92,33 +107,104 @@ def _extract(source: Source) -> tuple[Source, bytes | None, str | None]:
 
 
 def _results(todo: list[Source], jobs: int) -> Iterator[tuple[Source, bytes | None, str | None]]:
+    """Each source's extraction, in ``todo``'s order, from ``jobs`` worker processes.
+
+    Close the iterator (``contextlib.closing``) to stop early: work not yet started is
+    cancelled instead of being extracted for nothing before the error is reported.
+    """
     if jobs <= 1 or len(todo) < 2:
         yield from map(_extract, todo)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),))
+    try:
         yield from pool.map(_extract, todo, chunksize=max(1, min(16, len(todo) // (jobs * 8))))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_PR_SET_PDEATHSIG = 1
+"""``prctl`` option from ``<linux/prctl.h>``: the signal a process gets when its parent dies."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initialiser: make the worker die with the build process, even a SIGKILLed one.
+
+    Pool workers otherwise outlive a killed build: each holds copies of the task
+    queue's pipe, so none ever reads end-of-file, and they sleep on, each holding a
+    loaded pipeline. On Linux the kernel SIGKILLs the worker when its parent dies; if
+    the parent died before that was set up (the worker has been re-parented), it
+    exits now. Elsewhere this is best effort: only the parent check.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl in this libc: the parent check below still runs
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def build_corpus(store: Store, todo: list[Source], *, jobs: int = 1, on_error: OnError = "fail",
-                 fresh: bool = False, advance: Callable[[int], None] | None = None) -> BuildReport:
+                 fresh: bool = False, advance: Callable[[int], None] | None = None,
+                 stage: Callable[[str, int], None] | None = None, endpoint: str | None = None) -> BuildReport:
     """Extract and store every source whose bytes changed since it was stored.
 
     ``jobs`` worker processes extract in parallel; the store is written by this
     process alone, one article per transaction, so the result does not depend on
-    ``jobs`` or on the order articles finish in. ``on_error="skip"`` records a bad
-    article in the report and goes on. With ``"fail"`` every file is first read and
-    decoded, so a bad input (empty, binary, unreadable, too large) stops the build
-    before anything is written; an article that fails later, in extraction, raises
-    its error with the articles before it stored. ``fresh`` empties the store once
-    that check has passed. ``advance(n)`` is called as articles are done.
+    ``jobs`` or on the order articles finish in.
+
+    ``on_error="fail"`` is all or nothing: every file is first read and decoded (a
+    bad input stops the build at once), then every changed article is extracted to a
+    temporary folder beside the store, and only when all of them succeeded are they
+    written (``fresh`` empties the store just before). So an article that fails in
+    extraction leaves the store as it was, and the corpus is never held in memory.
+    ``on_error="skip"`` streams: each article is written as soon as it is extracted,
+    a bad one is recorded in the report, and ``fresh`` empties the store first.
+
+    ``endpoint`` (a Graph Store Protocol URL) also receives every article written,
+    each before the local write, so an article the endpoint did not take is not
+    recorded as stored and the next build sends it again; at the end the endpoint's
+    entity graph is replaced by the store's. ``stage(name, total)`` announces each
+    phase ("extracting", then "storing" in fail mode); ``advance(n)`` counts articles
+    done within it, unchanged ones included in the first.
     """
-    if on_error != "skip":
-        for s in todo:
-            read_source(s.path)
-    if fresh:
-        store.clear()
-    report = BuildReport()
-    known = stored_hashes(store)
+    if endpoint is not None:
+        check_endpoint(endpoint)
+    if on_error == "skip":
+        report = _build_streaming(store, todo, jobs, fresh, _Progress(advance, stage), endpoint)
+    else:
+        report = _build_atomic(store, todo, jobs, fresh, _Progress(advance, stage), endpoint)
+    if endpoint is not None:
+        put_graph(endpoint, str(ENTITY_GRAPH), store.oxigraph.quads_for_pattern(None, None, None, _ENTITIES))
+    return report
+
+
+_ENTITIES = ox.NamedNode(str(ENTITY_GRAPH))
+
+
+@dataclass
+class _Progress:
+    """The caller's progress callbacks, either of which may be absent."""
+
+    advance: Callable[[int], None] | None
+    stage: Callable[[str, int], None] | None
+
+    def start(self, name: str, total: int, done: int = 0) -> None:
+        """A new phase of ``total`` articles, ``done`` of them already done."""
+        if self.stage:
+            self.stage(name, total)
+        if done:
+            self.step(done)
+
+    def step(self, n: int = 1) -> None:
+        """``n`` more articles done."""
+        if self.advance:
+            self.advance(n)
+
+
+def _changed(store: Store, todo: list[Source], report: BuildReport, fresh: bool) -> list[Source]:
+    """The sources to extract; the unchanged ones (same content hash as stored) go to ``report``."""
+    known = {} if fresh else stored_hashes(store)
     pending = []
     for s in todo:
         graph = str(iris.article_graph_iri(s.doc_id))
@@ -126,20 +212,100 @@ def build_corpus(store: Store, todo: list[Source], *, jobs: int = 1, on_error: O
             report.unchanged.append(graph)
         else:
             pending.append(s)
-    if advance and report.unchanged:
-        advance(len(report.unchanged))
-    for source, data, error in _results(pending, jobs):
-        if error is not None:
-            if on_error != "skip":
-                raise KGError(error)
-            report.failed.append((source.path, error))
-        else:
-            graph = str(iris.article_graph_iri(source.doc_id))
-            store.replace_article(graph, ox.parse(data, format=ox.RdfFormat.N_QUADS))
-            report.written.append(graph)
-        if advance:
-            advance(1)
+    return pending
+
+
+def _store_article(store: Store, source: Source, data: bytes, endpoint: str | None) -> str:
+    """Write one article's N-Quads to the store (and first to the endpoint); return its graph."""
+    graph = str(iris.article_graph_iri(source.doc_id))
+    if endpoint is not None:
+        push_article(endpoint, graph, list(ox.parse(data, format=ox.RdfFormat.N_QUADS)))
+    store.replace_article(graph, data)
+    return graph
+
+
+def _build_streaming(store: Store, todo: list[Source], jobs: int, fresh: bool, progress: _Progress,
+                     endpoint: str | None) -> BuildReport:
+    """``on_error="skip"``: write each article as it is extracted, record the bad ones."""
+    if fresh:
+        store.clear()
+    report = BuildReport()
+    pending = _changed(store, todo, report, fresh)
+    progress.start("extracting", len(todo), len(report.unchanged))
+    with closing(_results(pending, jobs)) as results:
+        for source, data, error in results:
+            if error is not None:
+                report.failed.append((source.path, error))
+            else:
+                report.written.append(_store_article(store, source, data, endpoint))
+            progress.step()
     return report
+
+
+def _build_atomic(store: Store, todo: list[Source], jobs: int, fresh: bool, progress: _Progress,
+                  endpoint: str | None) -> BuildReport:
+    """``on_error="fail"``: extract everything to a spool folder, then write it, or write nothing."""
+    for s in todo:
+        read_source(s.path)
+    report = BuildReport()
+    pending = _changed(store, todo, report, fresh)
+    progress.start("extracting", len(todo), len(report.unchanged))
+    with _spool(store) as spool:
+        spooled = []
+        with closing(_results(pending, jobs)) as results:
+            for n, (source, data, error) in enumerate(results):
+                if error is not None:
+                    raise KGError(error)
+                spooled.append((source, _spool_write(spool / f"{n:08d}.nq", data)))
+                progress.step()
+        if fresh:
+            store.clear()
+        progress.start("storing", len(spooled))
+        for source, path in spooled:
+            report.written.append(_store_article(store, source, path.read_bytes(), endpoint))
+            path.unlink()
+            progress.step()
+    return report
+
+
+SPOOL_PREFIX = ".kg-build-"
+"""A fail-mode build's temporary folder, beside the store: ``.kg-build-{store name}.{16 hex digits}``."""
+
+
+@contextmanager
+def _spool(store: Store) -> Iterator[Path]:
+    """A temporary folder for the extracted articles, removed however the build ends.
+
+    It sits beside the store (same disk, not the system's possibly memory-backed
+    /tmp) and is named after it, so a build, holding the store's lock, may remove
+    what a killed build of the same store left there (the fixed-length random part
+    keeps another store's folders, ``store.old`` beside ``store``, from matching).
+    """
+    if store.path is None:
+        parent, prefix = Path(tempfile.gettempdir()), SPOOL_PREFIX
+    else:
+        where = store.path.resolve()
+        parent, prefix = where.parent, f"{SPOOL_PREFIX}{where.name}."
+        for stale in parent.glob(glob.escape(prefix) + "[0-9a-f]" * 16):
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = parent / f"{prefix}{secrets.token_hex(8)}"
+    try:
+        folder.mkdir(mode=0o700)
+    except OSError as err:
+        raise StoreError(f"{folder}: cannot make the build's temporary folder ({err.strerror or err})") from err
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _spool_write(path: Path, data: bytes) -> Path:
+    """Write one extracted article to the spool; a full disk becomes one clear line."""
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise StoreError(f"{path.parent}: cannot write the build's temporary files ({err.strerror or err})") from err
+    return path
 
 
 def default_jobs() -> int:

@@ -1,4 +1,4 @@
-"""One article in, its RDF out: ingest → normalise → spaCy pipeline → records → Dataset.
+"""One article in, its RDF out: ingest → normalise → spaCy pipeline → records → N-Quads.
 
 This is the library entry point the CLI, the store builder and the notebooks call.
 """
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Dataset, Literal
+import pyoxigraph as ox
+from rdflib import Dataset
 
 from kg.ingest import Article, content_hash, load
 from kg.model import Entity, Extraction
@@ -15,8 +16,8 @@ from kg.normalise import MappedText, nfkc, strip_invisible, strip_pinyin
 from kg.pipeline import make_nlp
 from kg.pipeline.state import DocState
 from kg.rdf import iris
-from kg.rdf.mapping import to_dataset
-from kg.rdf.namespaces import KG
+from kg.rdf.mapping import P, literal, to_nquads
+from kg.serialise import to_rdflib
 
 _PUBLISHER_CLASS = (("公司", "Company"), ("集团", "Company"))
 
@@ -59,8 +60,11 @@ def _originals(article: Article, ex: Extraction) -> dict[str, set[str]]:
     for key, ent in ex.entities.items():
         for span in ent.mentions:
             s, e = article.clean.source_span(span.start, span.end)
+            clean = article.clean.text[span.start:span.end]
+            if src[s:e] == clean:
+                continue  # written as it is read: nothing to clean up, no other spelling
             raw = strip_pinyin(nfkc(strip_invisible(MappedText.identity(src[s:e])))).text
-            if raw != article.clean.text[span.start:span.end] and len(raw) == span.end - span.start:
+            if raw != clean and len(raw) == span.end - span.start:
                 out.setdefault(key, set()).add(raw)
     return out
 
@@ -81,12 +85,23 @@ def valid_text(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def extract_file(path: str | Path, doc_id: str | None = None) -> Dataset:
-    """One article file to its RDF Dataset (entity graph + the article's named graph)."""
+def extract_nquads(path: str | Path, doc_id: str | None = None) -> str:
+    """One article file to N-Quads (entity graph + the article's named graph): the fast path."""
     article, ex = extract_path(path, doc_id)
-    ds = to_dataset(ex, article.clean, _originals(article, ex))
-    ag = ds.graph(iris.article_graph_iri(ex.doc_id))
-    node = iris.article_iri(ex.doc_id)
-    ag.add((node, KG.sourceFile, Literal(valid_text(Path(path).name))))
-    ag.add((node, KG.contentHash, Literal(content_hash(Path(path)))))
-    return ds
+    graph, node = iris.article_graph_iri(ex.doc_id), iris.article_iri(ex.doc_id)
+    return to_nquads(ex, article.clean, _originals(article, ex)) + "".join(
+        f"<{node}> {p} {o} <{graph}> .\n" for p, o in (
+            (P["sourceFile"], literal(valid_text(Path(path).name))),
+            (P["contentHash"], literal(content_hash(Path(path)))),
+        )
+    )
+
+
+def extract_quads(path: str | Path, doc_id: str | None = None) -> list[ox.Quad]:
+    """One article file to Oxigraph quads."""
+    return list(ox.parse(extract_nquads(path, doc_id), format=ox.RdfFormat.N_QUADS))
+
+
+def extract_file(path: str | Path, doc_id: str | None = None) -> Dataset:
+    """One article file to an rdflib Dataset, for rdflib-based tools (notebooks, the scorer)."""
+    return to_rdflib(extract_quads(path, doc_id))

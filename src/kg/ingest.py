@@ -263,11 +263,17 @@ def html_to_text(source: str, name: str) -> tuple[MappedText, str | None, str | 
 
 
 def _main_text_lines(source: str) -> list[str]:
-    """The story's paragraphs as trafilatura sees them ([] when it cannot tell)."""
+    """The story's paragraphs as trafilatura sees them ([] when it cannot tell).
+
+    ``fast``: trafilatura's own extractor only, without the jusText and readability
+    fallbacks it would otherwise run and compare on every page; they took three
+    quarters of the time of reading an HTML page and found nothing more on ours.
+    """
     import trafilatura
 
     try:
-        text = trafilatura.extract(source, include_comments=False, include_tables=False, favor_precision=True)
+        text = trafilatura.extract(source, include_comments=False, include_tables=False, favor_precision=True,
+                                   fast=True)
     except Exception:  # trafilatura raises lxml and recursion errors on hostile pages
         return []
     return [ln.strip() for ln in (text or "").splitlines() if ln.strip()]

@@ -31,7 +31,10 @@ class Entity:
     mentions: list[Span] = field(default_factory=list)
     originals: set[str] = field(default_factory=set)
     context: str = ""
-    """What disambiguates a person across articles: the canonical name of its organisation."""
+    """The resolution key: what makes this entity one node across articles (a canonical
+    name, a division code, or for a person name@organisation)."""
+    identified_by: str | None = None
+    """For a person: the key of the body in the context, the reason namesakes stay apart."""
 
 
 @dataclass

@@ -112,9 +112,18 @@ def strip_invisible(mt: MappedText) -> MappedText:
 
 def nfkc(mt: MappedText) -> MappedText:
     """Unicode NFKC per character, folding full-width letters, digits and punctuation."""
-    if unicodedata.is_normalized("NFKC", mt.text):
+    text = mt.text
+    if unicodedata.is_normalized("NFKC", text):
         return mt
-    return mt.rewrite((unicodedata.normalize("NFKC", c), i, i + 1) for i, c in enumerate(mt.text))
+    table = {ord(c): n for c in set(text) if (n := unicodedata.normalize("NFKC", c)) != c}
+    # Characters that keep their length map one to one, so runs of them are one piece.
+    resized = "".join(chr(o) for o, n in table.items() if len(n) != 1)
+    pieces, last = [], 0
+    for i in (m.start() for m in re.finditer(f"[{re.escape(resized)}]", text)) if resized else ():
+        pieces += [(text[last:i].translate(table), last, i), (table[ord(text[i])], i, i + 1)]
+        last = i + 1
+    pieces.append((text[last:].translate(table), last, len(text)))
+    return mt.rewrite(pieces)
 
 
 @lru_cache(maxsize=1)

@@ -8,11 +8,14 @@ queries the union of the article graphs by default, and stops a query at a timeo
 ``kg build --endpoint URL`` is the way out when one machine is not enough: each
 article's named graph is PUT to a SPARQL 1.1 Graph Store Protocol endpoint
 (Fuseki, GraphDB, Virtuoso, QLever, Oxigraph …) and the entity facts are POSTed to
-the entity graph, so the remote store ends up with the same layout as the local one.
+the entity graph; at the end of the build the entity graph is PUT whole from the
+local store (which keeps one ``rdfs:label`` per entity, something a POST cannot
+do), so the remote store ends up with the same quads as the local one.
 """
 
 from __future__ import annotations
 
+import http.client
 import shutil
 import subprocess
 import sys
@@ -23,7 +26,7 @@ from pathlib import Path
 
 from kg.errors import KGError, StoreError
 from kg.rdf.namespaces import ENTITY_GRAPH
-from kg.serialise import canonical_quads, serialise
+from kg.serialise import RdfData, canonical_quads, serialise
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -59,15 +62,55 @@ def serve(store: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
         return proc.wait()
 
 
+_UNREACHABLE = (urllib.error.URLError, OSError, http.client.HTTPException)
+"""What urllib raises when no HTTP answer came back (HTTPError, an answer, is caught first)."""
+
+
+def _request(method: str, url: str, body: bytes | None, content_type: str | None = None) -> None:
+    """One HTTP request, its answer read and dropped; urllib's errors are left to the caller."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+
+
+def _why(err: BaseException) -> str:
+    """The short reason of a failed connection (``[Errno 111] Connection refused``)."""
+    return str(getattr(err, "reason", None) or err or type(err).__name__)
+
+
 def _send(method: str, url: str, body: bytes, content_type: str) -> None:
-    request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": content_type})
+    """One request whose failure, unreachable or refused, becomes one StoreError line."""
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            response.read()
+        _request(method, url, body, content_type)
     except urllib.error.HTTPError as err:
         raise StoreError(f"{url}: the endpoint refused the {method} ({err.code} {err.reason})") from err
-    except (urllib.error.URLError, OSError) as err:
-        raise StoreError(f"{url}: cannot reach the endpoint ({getattr(err, 'reason', err)})") from err
+    except _UNREACHABLE as err:
+        raise StoreError(f"{url}: cannot reach the endpoint ({_why(err)})") from err
+
+
+def check_endpoint(endpoint: str) -> None:
+    """Refuse, before a build does any work, an endpoint that is not HTTP or does not answer.
+
+    Only ``http(s)://host/…`` is accepted (urllib would otherwise read ``file:`` URLs).
+    The probe is a ``HEAD`` of the entity graph: any answer but "unauthorised" or
+    "forbidden" passes (404 is a graph not created yet, and a server may not know
+    ``HEAD``); a PUT refused later is still one clear error.
+    """
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a bad port or IPv6 address
+        valid = False
+    if not valid:
+        raise StoreError(f"{endpoint}: not an HTTP endpoint URL (expected http://host:port/path)")
+    try:
+        _request("HEAD", graph_url(endpoint, str(ENTITY_GRAPH)), None)
+    except urllib.error.HTTPError as err:
+        if err.code in (401, 403, 407):
+            raise StoreError(f"{endpoint}: the endpoint refused access ({err.code} {err.reason})") from err
+    except _UNREACHABLE as err:
+        raise StoreError(f"{endpoint}: cannot reach the endpoint ({_why(err)})") from err
 
 
 def graph_url(endpoint: str, graph: str) -> str:
@@ -76,7 +119,12 @@ def graph_url(endpoint: str, graph: str) -> str:
     return f"{endpoint}{sep}graph={urllib.parse.quote(graph, safe='')}"
 
 
-def push_article(endpoint: str, graph: str, dataset) -> None:
+def put_graph(endpoint: str, graph: str, quads: RdfData) -> None:
+    """Replace one named graph on the endpoint by the triples of ``quads`` (their graph ignored)."""
+    _send("PUT", graph_url(endpoint, graph), serialise(quads, ".nt"), "application/n-triples")
+
+
+def push_article(endpoint: str, graph: str, dataset: RdfData) -> None:
     """PUT the article's named graph (replacing it) and POST its entity facts (merging them)."""
     quads = canonical_quads(dataset)
     article = [q for q in quads if q.graph_name.value == graph]

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kg.pipeline.resources import lexicon_map
+from kg.pipeline.resources import lexicon_map, occurrences
 from kg.pipeline.state import DocState
 
 _FULL = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?")
@@ -69,8 +69,8 @@ def find_dates(text: str, lo: int, hi: int, ref: str | None) -> list[DateHit]:
             out.append(DateHit(m.start(), m.end(), m["y"]))
     if ref:
         for word, (unit, shift) in _RELATIVE.items():
-            for m in re.finditer(word, text[lo:hi]):
-                out.append(DateHit(lo + m.start(), lo + m.end(), _relative(ref, unit, shift)))
+            for at in occurrences(text[lo:hi], word):
+                out.append(DateHit(lo + at, lo + at + len(word), _relative(ref, unit, shift)))
     return sorted(out, key=lambda h: h.start)
 
 

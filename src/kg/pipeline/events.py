@@ -12,6 +12,7 @@ visit, a sub-venue of a campaign week, 作为X的分论坛之一).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -19,7 +20,7 @@ from spacy.tokens import Doc
 from kg.model import Event, Extraction, Relation, Span
 from kg.pipeline.dates import find_dates, reference_date
 from kg.pipeline.mentions import NameGrower
-from kg.pipeline.resources import alternation, lexicon, lines, words
+from kg.pipeline.resources import alternation, lexicon, lines, occurrences, words
 from kg.pipeline.state import DocState, Mention, outermost, state
 
 _EDITION = re.compile(r"第[0-9一二三四五六七八九十百零]+[届次]$")
@@ -46,6 +47,12 @@ _CONVENED = re.compile(rf"(?:{_CONVENE})的?$")
 _TIED = re.compile(rf"^(?:{alternation(lexicon('tied_openers'))})")
 
 
+@cache
+def _went_to(dest: tuple[str, ...], visit: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """到/赴 … 调研: a destination word, then within 30 characters a visit verb (one pattern per verb)."""
+    return tuple(re.compile(rf"(?:{'|'.join(map(re.escape, dest))}).{{1,30}}?{re.escape(v)}") for v in visit)
+
+
 class EventReader:
     """Finds one document's events and links them to its entities."""
 
@@ -61,6 +68,7 @@ class EventReader:
         self.headline_end = text.find("\n") if st.meta.headline and text.startswith(st.meta.headline) else 0
         visit, dest, objects = lines("visit_verbs.txt")
         self.visit_verbs, self.dest_words, self.object_verbs = visit, dest, objects
+        self.went_to = _went_to(dest, visit)
 
     # -- helpers ------------------------------------------------------------------
 
@@ -220,8 +228,7 @@ class EventReader:
         candidates = [Span(0, self.headline_end)] if head and any(v in head for v in self.visit_verbs) else []
         candidates += [s for s in self.st.sentences if s.start >= self.headline_end
                        and not _NOT_DONE.search(self.text[s.start:s.end])
-                       and any(re.search(rf"(?:{'|'.join(self.dest_words)}).{{1,30}}?{v}",
-                                         self.text[s.start:s.end]) for v in self.visit_verbs)]
+                       and any(p.search(self.text, s.start, s.end) for p in self.went_to)]
         if not candidates:
             return None
         sent = candidates[0]
@@ -247,8 +254,8 @@ class EventReader:
         if _NOT_DONE.search(text[sent.start:sent.end]):
             return
         for w in (*self.dest_words, *self.object_verbs):
-            for m in re.finditer(w, text[sent.start:sent.end]):
-                pos = sent.start + m.end()
+            for at in occurrences(text[sent.start:sent.end], w):
+                pos = sent.start + at + len(w)
                 hit = self._top(pos, sent.end)
                 chain = []
                 for h in hit:

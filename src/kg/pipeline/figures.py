@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -18,7 +19,7 @@ from spacy.tokens import Doc
 from kg.model import Observation, Span
 from kg.pipeline import regions
 from kg.pipeline.dates import anchor_period, reference_date
-from kg.pipeline.resources import alternation, lexicon, lexicon_map, stopwords
+from kg.pipeline.resources import alternation, lengths_by_first, lexicon, lexicon_map, stopwords
 from kg.pipeline.state import DocState, state
 
 # Units, counters, multipliers and qualifiers are sections of resources/lexicon.txt.
@@ -46,14 +47,20 @@ def _base(num: str, mult: str | None, unit: str) -> tuple[Decimal, str]:
     return value, base
 
 
+@cache
+def _stopword_lengths() -> dict[str, tuple[int, ...]]:
+    """Lengths of the grammar words of two characters or more, by first character."""
+    return lengths_by_first(w for w in stopwords() if len(w) > 1)
+
+
 def _measure(text: str, sent: Span, m: re.Match) -> str:
     """The noun phrase a figure counts: the words after the counter, or else before the number."""
     after = text[m.end():sent.end]
     cut = _CLAUSE.search(after)
     after = after[: cut.start()] if cut else after
-    sw = stopwords()
-    for i in range(len(after)):
-        if any(after.startswith(w, i) for w in sw if len(w) > 1) or after[i] in "获被在为的是":
+    sw, lengths = stopwords(), _stopword_lengths()
+    for i, c in enumerate(after):
+        if c in "获被在为的是" or any(after[i:i + n] in sw for n in lengths.get(c, ())):
             after = after[:i]
             break
     if len(after) >= 2 and m.group("unit") in _COUNTERS:

@@ -17,7 +17,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.pipeline import regions
-from kg.pipeline.resources import lexicon, lexicon_map, org_suffixes, stopwords, surnames, titles, words
+from kg.pipeline.resources import (
+    lengths_by_first,
+    lexicon,
+    lexicon_map,
+    occurrences,
+    org_suffixes,
+    stopwords,
+    surnames,
+    titles,
+    words,
+)
 from kg.pipeline.state import DocState, Mention, state
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -34,28 +44,34 @@ _DIVISION = frozenset(lexicon("division_suffixes"))
 _WHOLE_NAMES = frozenset(lexicon("whole_names"))
 _LEVEL_CHARS = frozenset(w for w in lexicon_map("level_words") if len(w) == 1)
 _RANKS = lexicon("rank_words")
+_PARTY_PREFIX = "中共"
 
 
 @cache
-def _title_lengths() -> list[int]:
-    return sorted({len(t) for t in titles()}, reverse=True)
+def _title_lengths() -> dict[str, tuple[int, ...]]:
+    return lengths_by_first(titles())
 
 
 @cache
-def _suffix_lengths() -> list[int]:
-    return sorted({len(s) for s in org_suffixes()}, reverse=True)
+def _suffix_lengths() -> dict[str, tuple[int, ...]]:
+    return lengths_by_first(org_suffixes())
+
+
+@cache
+def _longer_suffixes() -> tuple[str, ...]:
+    return tuple(s for s in org_suffixes() if len(s) >= 3)
 
 
 def find_titles(text: str, start: int, end: int, places: list[Mention]) -> list[Mention]:
     """Longest title words in ``text[start:end]``; 党委… after a place is a body, not a title."""
     vocab, out, i = titles(), [], start
     place_ends = {p.end for p in places}
-    longer_suffix = [s for s in org_suffixes() if len(s) >= 3]
+    lengths = _title_lengths()
     while i < end:
-        for n in _title_lengths():
+        for n in lengths.get(text[i], ()):
             w = text[i:i + n]
             if i + n <= end and w in vocab:
-                if any(text.startswith(s, i) and len(s) > n for s in longer_suffix):
+                if any(text.startswith(s, i) and len(s) > n for s in _longer_suffixes()):
                     continue
                 if w.startswith("党委") and (i in place_ends or text[i - 3:i] == "自治区"):
                     continue
@@ -153,9 +169,9 @@ def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[
     in_title = {i for t in titles_ for i in range(t.start, t.end)}
     grower = NameGrower(text, lo, places, titles_)
     found: list[tuple[int, int, str]] = []  # (suffix start, end, suffix)
-    i = lo
+    i, lengths = lo, _suffix_lengths()
     while i < hi:
-        for n in _suffix_lengths():
+        for n in lengths.get(text[i], ()):
             w = text[i:i + n]
             if i + n > hi or w not in suffixes or i in in_title:
                 continue
@@ -177,8 +193,10 @@ def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[
     out = []
     for s, e, w in found:
         start = s if w in _WHOLE_NAMES else grower.grow(s)
-        grower.name_at_end[e] = start
         cls, min_len = suffixes[w]
+        if cls in ("Park", "Company") and text.startswith(_PARTY_PREFIX, start, s):
+            start += len(_PARTY_PREFIX)  # 中共某高新区工委: the party prefix belongs to the committee
+        grower.name_at_end[e] = start
         name = text[start:e]
         if e - start < min_len or (name == w and len(w) < 3):
             continue
@@ -232,8 +250,10 @@ def _party_body(text: str, at: int, places: list[Mention]) -> bool:
 # --- people ---------------------------------------------------------------------
 
 @cache
-def _after_name() -> frozenset[str]:
-    return words("after_name.txt")
+def _after_name() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
+    """Words that follow a personal name, and their lengths by first character."""
+    ws = words("after_name.txt")
+    return ws, lengths_by_first(ws)
 
 
 def _follow_score(text: str, pos: int, boundaries: set[int]) -> int:
@@ -241,7 +261,8 @@ def _follow_score(text: str, pos: int, boundaries: set[int]) -> int:
     if pos >= len(text) or not _HAN.match(text[pos]):
         score = 3
     else:
-        score = 2 if any(text.startswith(w, pos) for w in _after_name()) else 0
+        ws, lengths = _after_name()
+        score = 2 if any(text[pos:pos + n] in ws for n in lengths.get(text[pos], ())) else 0
     return score + (1 if pos in boundaries else 0)
 
 
@@ -309,16 +330,17 @@ def find_people(doc: Doc, st: DocState) -> list[Mention]:
     # list members beside a known person: 王某、李某陪同
     for _ in range(2):
         for name in list(names):
-            for m in re.finditer(re.escape(name), text):
-                for nxt in (m.end() + 1,):
-                    if text[m.end():nxt] in ("、", "和") and nxt < len(text):
+            for at in occurrences(text, name):
+                end = at + len(name)
+                for nxt in (end + 1,):
+                    if text[end:nxt] in ("、", "和") and nxt < len(text):
                         hit = person_at(text, nxt, len(text), boundaries, blocked)
                         if hit and text[hit[0]:hit[1]] not in names and text[hit[1]:hit[1] + 1] not in _CONJ:
                             names[text[hit[0]:hit[1]]] = "list"
     out = []
     for name in sorted(names, key=len, reverse=True):
-        for m in re.finditer(re.escape(name), text):
-            s, e = m.start(), m.end()
+        for s in occurrences(text, name):
+            e = s + len(name)
             if any(i in blocked for i in range(s, e)):
                 continue
             out.append(Mention(s, e, name, "PERSON", "Person"))

@@ -13,7 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.model import Position, Span
+from kg.model import Extraction, Position, Span
 from kg.pipeline import regions
 from kg.pipeline.resolve import home_region
 from kg.pipeline.resources import Division, lexicon
@@ -159,5 +159,22 @@ def kg_positions(doc: Doc) -> Doc:
         if org.type == "Agency":
             holder.type = "Official"
         if "@" not in holder.context:  # a person is told apart by name and organisation (its key)
-            holder.context = f"{holder.context}@{org.context}"
+            holder.identified_by = identifying_body(st.extraction, pos.organization)
+            holder.context = f"{holder.context}@{ents[holder.identified_by].context}"
     return doc
+
+
+def identifying_body(ex: Extraction, org: str) -> str:
+    """The body that tells a person apart from namesakes: the top of ``org``'s hierarchy.
+
+    A division's head and the same name as the agency's official (某厅高新处 / 某厅), or a
+    zone's committee and its park (管委会 manages 高新区), are one person across
+    articles: units go up by ``subOrganizationOf``, then a managing body to its park.
+    """
+    up = {r.s: r.o for r in ex.relations if r.p == "subOrganizationOf"}
+    managed = {r.s: r.o for r in ex.relations if r.p == "manages"}
+    seen = {org}
+    while org in up and up[org] not in seen:
+        org = up[org]
+        seen.add(org)
+    return managed.get(org, org)

@@ -8,6 +8,7 @@ infers that home region per level, so later components can expand 省/市/区.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -45,9 +46,14 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], dict[str, tuple[Division,
     return ({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in county_short.items()})
 
 
+def _prefixes(names: Iterable[str]) -> frozenset[str]:
+    """Every prefix of every name: a scan extends a match only while it is one."""
+    return frozenset(name[:n] for name in names for n in range(1, len(name) + 1))
+
+
 @cache
-def _max_name_length() -> int:
-    return max(map(len, _index()[0]))
+def _name_prefixes() -> frozenset[str]:
+    return _prefixes(_index()[0])
 
 
 def parent(d: Division) -> Division | None:
@@ -64,42 +70,39 @@ def ancestors(d: Division) -> list[Division]:
     return out
 
 
-@cache
-def _first_chars() -> frozenset[str]:
-    """Characters a division name can start with: other positions are skipped at once."""
-    return frozenset(name[0] for name in _index()[0])
-
-
 def find_places(text: str, extra: dict[str, tuple[Division, ...]] | None = None) -> list[PlaceHit]:
     """Longest-first, left-to-right matches of division names in ``text``."""
     if not extra:
-        return list(_find_in_name(text)) if len(text) <= 40 else _scan(text, _index()[0], _first_chars(),
-                                                                         _max_name_length())
-    names = dict(_index()[0])
-    for name, cands in extra.items():
-        names[name] = names.get(name, ()) + cands
-    firsts = _first_chars() | {name[0] for name in extra}
-    return _scan(text, names, firsts, max(_max_name_length(), *map(len, extra)))
+        return list(_find_in_name(text)) if len(text) <= 40 else _scan(text, _index()[0], {}, _name_prefixes())
+    return _scan(text, _index()[0], extra, _name_prefixes(), _prefixes(extra))
 
 
 @lru_cache(maxsize=8192)
 def _find_in_name(text: str) -> tuple[PlaceHit, ...]:
     """Places inside a short name: the same names recur across an article and a corpus."""
-    return tuple(_scan(text, _index()[0], _first_chars(), _max_name_length()))
+    return tuple(_scan(text, _index()[0], {}, _name_prefixes()))
 
 
-def _scan(text: str, names: dict[str, tuple[Division, ...]], firsts: frozenset[str], maxlen: int) -> list[PlaceHit]:
-    hits, i = [], 0
-    while i < len(text):
-        if text[i] not in firsts:
-            i += 1
-            continue
-        for n in range(min(maxlen, len(text) - i), 1, -1):
-            cand = names.get(text[i:i + n])
-            if cand:
-                hits.append(PlaceHit(i, i + n, text[i:i + n], cand))
-                i += n
-                break
+def _scan(text: str, names: dict[str, tuple[Division, ...]], extra: dict[str, tuple[Division, ...]],
+          prefixes: frozenset[str], extra_prefixes: frozenset[str] = frozenset()) -> list[PlaceHit]:
+    """The longest name (two characters or more) at each position, left to right.
+
+    A name in both tables denotes the divisions of both. The match grows one
+    character at a time while it is a prefix of some name, so most positions cost
+    one lookup.
+    """
+    hits, i, size = [], 0, len(text)
+    while i < size:
+        best, j = 0, i + 2
+        if text[i] in prefixes or text[i] in extra_prefixes:
+            while j <= size and ((word := text[i:j]) in prefixes or word in extra_prefixes):
+                if word in names or word in extra:
+                    best = j
+                j += 1
+        if best:
+            word = text[i:best]
+            hits.append(PlaceHit(i, best, word, names.get(word, ()) + extra.get(word, ())))
+            i = best
         else:
             i += 1
     return hits

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -114,7 +115,9 @@ class Resolver:
         return f"org:{key_text}", name, aliases, region
 
     @staticmethod
+    @lru_cache(maxsize=65536)
     def _normal(s: str) -> str:
+        """A name with its long words shortened (SYNONYMS), so spellings compare equal."""
         for long, short in SYNONYMS:
             s = s.replace(long, short)
         return s

@@ -7,7 +7,7 @@ comments are skipped here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -108,3 +108,25 @@ def lexicon_map(section: str) -> dict[str, str]:
 def alternation(ws: Iterable[str]) -> str:
     """A regex alternation of words, longest first so the longest match wins."""
     return "|".join(re.escape(w) for w in sorted(ws, key=lambda w: (-len(w), w)))
+
+
+def lengths_by_first(vocab: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """First character → the lengths of the words starting with it, longest first.
+
+    Longest-match scans look up only the lengths some word of that first character
+    has, instead of every length at every position: the scans are the hot loop of
+    extraction, and most characters start no word at all.
+    """
+    out: dict[str, set[int]] = {}
+    for w in vocab:
+        if w:
+            out.setdefault(w[0], set()).add(len(w))
+    return {c: tuple(sorted(ns, reverse=True)) for c, ns in out.items()}
+
+
+def occurrences(text: str, word: str) -> Iterator[int]:
+    """Start of every non-overlapping occurrence of ``word`` in ``text``, left to right."""
+    i = text.find(word)
+    while i != -1 and word:
+        yield i
+        i = text.find(word, i + len(word))

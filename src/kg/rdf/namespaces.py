@@ -68,6 +68,8 @@ class KG(DefinedNamespace):
     isPast: URIRef  # a position introduced with 时任 / 原
     sourceFile: URIRef  # the input file an article was read from
     contentHash: URIRef  # sha256 of the article's bytes, for incremental builds
+    resolutionKey: URIRef  # what an article identified an entity by: the reason for a merge
+    identifiedBy: URIRef  # the body that tells a person apart from namesakes
 
 
 KGR = Namespace(KGR_IRI)
