@@ -2,13 +2,13 @@
 
 Extraction (the costly part) runs in worker processes, which die with the build
 (even a SIGKILLed one, on Linux); each worker returns an article's quads as N-Quads
-bytes, and the parent writes them to the store
-(:meth:`kg.store.Store.replace_article`: the article graph in one transaction, after
-its entity facts). So a build killed at any moment leaves only whole articles, and running it again finishes the job: an article whose bytes have
-not changed since it was stored (same SHA-256 as its ``kg:contentHash``) is skipped,
-and a changed one replaces its named graph. By default a build is all or nothing:
-articles are extracted to a temporary folder first and written only once every one
-of them succeeded, so a bad article changes nothing.
+bytes, and the parent writes them to the store (:meth:`kg.store.Store.replace_article`:
+the article graph in one transaction, after its entity facts). So a build killed at
+any moment leaves only whole articles, and running it again finishes the job: an
+article whose bytes have not changed since it was stored (same SHA-256 as its
+``kg:contentHash``) is skipped, and a changed one replaces its named graph. By default
+a build is all or nothing: articles are extracted to a temporary folder first and
+written only once every one of them succeeded, so a bad article changes nothing.
 
 Articles are identified by their path relative to the folder given on the command
 line (``news/2021/a.html`` → ``news-2021-a``), or by their file name when given as a

@@ -12,6 +12,8 @@ visit, a sub-venue of a campaign week, 作为X的分论坛之一).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from functools import cache
 
 from spacy.language import Language
@@ -21,7 +23,7 @@ from kg.model import Event, Extraction, Relation, Span
 from kg.pipeline.dates import find_dates, reference_date
 from kg.pipeline.mentions import NameGrower
 from kg.pipeline.resources import alternation, lexicon, lines, occurrences, words
-from kg.pipeline.state import DocState, Mention, outermost, state
+from kg.pipeline.state import DocState, Mention, state
 
 _EDITION = re.compile(r"第[0-9一二三四五六七八九十百零]+[届次]$")
 _YEAR_PREFIX = re.compile(r"(?:19|20)\d{2}年$")
@@ -69,12 +71,25 @@ class EventReader:
         visit, dest, objects = lines("visit_verbs.txt")
         self.visit_verbs, self.dest_words, self.object_verbs = visit, dest, objects
         self.went_to = _went_to(dest, visit)
+        self.keyed = sorted((m for m in st.mentions if m.key), key=lambda m: (m.start, -m.end))
+        """Resolved mentions in text order (outer first), so a span's mentions are a
+        bisection away, not a scan of the article."""
+        self.keyed_starts = [m.start for m in self.keyed]
 
     # -- helpers ------------------------------------------------------------------
 
     def _top(self, lo: int, hi: int, kinds=("ORG", "PLACE")) -> list[Mention]:
         """Outermost entity mentions inside ``[lo, hi)``."""
-        return outermost(m for m in self.st.mentions if m.kind in kinds and lo <= m.start and m.end <= hi and m.key)
+        return list(self._outermost(lo, hi, kinds))
+
+    def _outermost(self, lo: int, hi: int, kinds=("ORG", "PLACE")) -> Iterator[Mention]:
+        """:meth:`_top` one at a time, for readers that stop at the first gap (see ``outermost``)."""
+        last_end = -1
+        for i in range(bisect_left(self.keyed_starts, lo), bisect_left(self.keyed_starts, hi)):
+            m = self.keyed[i]
+            if m.kind in kinds and m.end <= hi and m.end > last_end:
+                last_end = m.end
+                yield m
 
     def _sentence_dates(self, sent: Span) -> list:
         """Dates of a sentence that say when (2021年，…), not years that qualify a noun (2015年科技工作)."""
@@ -114,8 +129,10 @@ class EventReader:
     def named_events(self) -> None:
         """Events named by their last word (…论坛, 第七届…大赛, …座谈会)."""
         suffixes = re.compile(alternation(words("event_suffixes.txt")))
+        all_places = sorted((m for m in self.st.mentions if m.kind == "PLACE"), key=lambda m: m.start)
+        starts = [m.start for m in all_places]
         for sent in self.st.sentences:
-            places = [m for m in self.st.mentions if m.kind == "PLACE" and sent.start <= m.start < sent.end]
+            places = all_places[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
             grower = NameGrower(self.text, sent.start, places, [])
             found: list[tuple[int, int, str]] = []
             for hit in suffixes.finditer(self.text, sent.start, sent.end):
@@ -256,7 +273,7 @@ class EventReader:
         for w in (*self.dest_words, *self.object_verbs):
             for at in occurrences(text[sent.start:sent.end], w):
                 pos = sent.start + at + len(w)
-                hit = self._top(pos, sent.end)
+                hit = self._outermost(pos, sent.end)
                 chain = []
                 for h in hit:
                     gap = text[chain[-1].end:h.start] if chain else ""

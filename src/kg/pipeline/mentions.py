@@ -10,6 +10,7 @@ Everything here is vocabulary-driven; no name of any article is known in advance
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
 from spacy.attrs import IDX
@@ -368,8 +369,9 @@ def kg_mentions(doc: Doc) -> Doc:
     text = st.text
     places = find_place_mentions(text, st)
     mentions: list[Mention] = list(places)
+    place_starts = [p.start for p in places]  # found left to right, so in order
     for sent in st.sentences:
-        ps = [p for p in places if sent.start <= p.start < sent.end]
+        ps = places[bisect_left(place_starts, sent.start):bisect_left(place_starts, sent.end)]
         ts = find_titles(text, sent.start, sent.end, ps)
         orgs = find_orgs(text, sent.start, sent.end, ps, ts)
         org_cover = {i for o in orgs for i in range(o.start, o.end)}

@@ -9,6 +9,7 @@ chain, or, in a list of people, the previous person's (局长王某、副局长�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -34,6 +35,13 @@ class ChainReader:
         assert st.extraction is not None
         self.ex = st.extraction
         self.top = outermost(m for m in st.mentions if m.kind in ("ORG", "PLACE", "TITLE"))
+        # outermost mentions are disjoint and in order: starts and ends both increase
+        self.top_starts, self.top_ends = [m.start for m in self.top], [m.end for m in self.top]
+        self.break_ends = [m.end() for m in _BREAK.finditer(text)]
+
+    def _top_within(self, lo: int, hi: int) -> list[Mention]:
+        """The outermost mentions starting at or after ``lo`` and ending by ``hi``."""
+        return self.top[bisect_left(self.top_starts, lo):bisect_right(self.top_ends, hi)]
 
     def _gov(self, region: Division | None, title: str) -> str | None:
         """The 人民政府 entity implied by a government title (副市长 → 某市人民政府)."""
@@ -48,7 +56,7 @@ class ChainReader:
         A chain restarts after an unnamed holder (甲处负责人、乙局局长某某: the first
         title belongs to someone the text does not name).
         """
-        items = [m for m in self.top if lo <= m.start and m.end <= person.start]
+        items = self._top_within(lo, person.start)
         for i in range(len(items) - 1, -1, -1):
             it = items[i]
             if it.kind == "TITLE" and it.text in _UNNAMED and self.text[it.end:it.end + 1] in ("、", "等"):
@@ -89,7 +97,7 @@ class ChainReader:
         close = self.text.find(")", p.end, min(sent.end, p.end + 40))
         if close == -1:
             return []
-        items = [m for m in self.top if p.end < m.start and m.end <= close]
+        items = self.top[bisect_right(self.top_starts, p.end):bisect_right(self.top_ends, close)]
         return self._positions(p, items, sent, None)
 
     def _positions(self, p: Mention, items: list[Mention], sent, inherited: str | None) -> list[Position]:
@@ -131,7 +139,8 @@ class ChainReader:
         if before is not None and before.kind == "ORG":
             gap = self.text[before.end:t.start]
         elif before is None:
-            lo = max((m.end() for m in _BREAK.finditer(self.text, 0, t.start)), default=0)
+            i = bisect_right(self.break_ends, t.start) - 1
+            lo = self.break_ends[i] if i >= 0 else 0
             lo = max(lo, self.text.rfind("、", 0, t.start) + 1)
             gap = self.text[lo:t.start] if t.start - lo <= 4 else ""
             if any(gap.endswith(w) for w in regions.LEVEL_WORDS):

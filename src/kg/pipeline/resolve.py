@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from spacy.language import Language
@@ -64,16 +65,19 @@ class Resolver:
 
     def __init__(self, st: DocState, text: str) -> None:
         self.st, self.text = st, text
-        self.places = [m for m in st.mentions if m.kind == "PLACE"]
+        self.places = sorted((m for m in st.mentions if m.kind == "PLACE"), key=lambda m: m.start)
+        self.place_starts = [p.start for p in self.places]
         self.orgs = [m for m in st.mentions if m.kind == "ORG"]
         self.entities: dict[str, Entity] = {}
         self.by_key: dict[str, str] = {}
         self.relations: list[Relation] = []
+        self._org_index: tuple[list[Mention], int, list[int], list[int]] | None = None
 
     # -- keys and names ---------------------------------------------------------
 
     def _places_in(self, m: Mention) -> list[Mention]:
-        return [p for p in self.places if m.start <= p.start and p.end <= m.end]
+        inside = self.places[bisect_left(self.place_starts, m.start):bisect_left(self.place_starts, m.end)]
+        return [p for p in inside if p.end <= m.end]
 
     def _expand(self, m: Mention) -> tuple[str, Division | None]:
         """The name with a leading bare level word replaced by the home region; its region."""
@@ -186,7 +190,17 @@ class Resolver:
     # -- structure --------------------------------------------------------------
 
     def _inner_orgs(self, m: Mention) -> list[Mention]:
-        return [o for o in self.orgs if o is not m and m.start <= o.start and o.end < m.end]
+        """Organisation mentions inside ``m``'s name, in ``self.orgs`` order."""
+        by_start, starts = self._orgs_by_start()
+        inside = by_start[bisect_left(starts, m.start):bisect_left(starts, m.end)]
+        return [self.orgs[i] for i in sorted(i for i in inside if self.orgs[i] is not m and self.orgs[i].end < m.end)]
+
+    def _orgs_by_start(self) -> tuple[list[int], list[int]]:
+        """Indexes into ``self.orgs`` sorted by start, and the starts: rebuilt when ``orgs`` changes."""
+        if self._org_index is None or self._org_index[0] is not self.orgs or len(self.orgs) != self._org_index[1]:
+            order = sorted(range(len(self.orgs)), key=lambda i: self.orgs[i].start)
+            self._org_index = (self.orgs, len(self.orgs), order, [self.orgs[i].start for i in order])
+        return self._org_index[2], self._org_index[3]
 
     def _relate(self, s: str | None, p: str, o: str | None, m: Mention) -> None:
         if s and o and s != o:
@@ -267,15 +281,26 @@ class Resolver:
     def _drop_nested_duplicates(self) -> None:
         """A company inside a company's name (某某股份有限公司某某分公司) is not a second entity."""
         groups = {"Company": "Company", "Organization": "Organization"}
-        self.orgs = [m for m in self.orgs if not any(
-            o is not m and o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end)
-            and groups.get(o.cls) is not None and groups.get(o.cls) == groups.get(m.cls) for o in self.orgs)]
+        by_start, starts = self._orgs_by_start()
+        longest = max((o.end - o.start for o in self.orgs), default=0)
+
+        def nested(m: Mention) -> bool:
+            # an enclosing name starts at most `longest` before m ends, and not after m starts
+            window = by_start[bisect_left(starts, m.end - longest):bisect_right(starts, m.start)]
+            return any(o is not m and m.end <= o.end and (o.start, o.end) != (m.start, m.end)
+                       and groups.get(o.cls) is not None and groups.get(o.cls) == groups.get(m.cls)
+                       for o in (self.orgs[i] for i in window))
+
+        self.orgs = [m for m in self.orgs if not nested(m)]
 
     def _wanted_place(self, p: Mention) -> bool:
         """Places named on their own, or inside a park's or a body's name (where locatedIn needs them)."""
         if p.division is None or p.division.level == "nation":
             return False
-        hosts = [o for o in self.orgs if o.start <= p.start and p.end <= o.end]
+        by_start, starts = self._orgs_by_start()
+        longest = max((o.end - o.start for o in self.orgs), default=0)
+        window = by_start[bisect_left(starts, p.end - longest):bisect_right(starts, p.start)]
+        hosts = [o for o in (self.orgs[i] for i in window) if p.end <= o.end]
         return not hosts or any(o.cls in ("Park", "Agency") for o in hosts)
 
     def _bare_owner(self, word: str) -> str | None:

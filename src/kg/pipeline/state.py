@@ -7,6 +7,7 @@ fall on jieba's word boundaries.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,13 +62,22 @@ class DocState:
     extraction: Extraction | None = None
     resolver: Any = None
     """The document's :class:`kg.pipeline.resolve.Resolver`, for components that add entities."""
+    _starts_of: list[Span] | None = field(default=None, repr=False, compare=False)
+    _starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def sentence_of(self, pos: int) -> Span:
-        """The sentence containing clean offset ``pos``."""
-        for s in self.sentences:
-            if s.start <= pos < s.end:
-                return s
+        """The sentence containing clean offset ``pos`` (sentences are in order and disjoint)."""
+        starts = self._sentence_starts()
+        i = bisect_right(starts, pos) - 1
+        if i >= 0 and self.sentences[i].start <= pos < self.sentences[i].end:
+            return self.sentences[i]
         return Span(pos, pos + 1)
+
+    def _sentence_starts(self) -> list[int]:
+        """The sentences' starts, made once per list of sentences (a bisection, not a scan)."""
+        if self._starts_of is not self.sentences or len(self._starts) != len(self.sentences):
+            self._starts_of, self._starts = self.sentences, [s.start for s in self.sentences]
+        return self._starts
 
     def of_kind(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
