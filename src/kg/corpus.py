@@ -215,8 +215,14 @@ def _changed(store: Store, todo: list[Source], report: BuildReport, fresh: bool)
     return pending
 
 
-def _store_article(store: Store, source: Source, data: bytes, endpoint: str | None) -> str:
-    """Write one article's N-Quads to the store (and first to the endpoint); return its graph."""
+FLUSH_EVERY = 200
+"""Articles written between two flushes of the store's write buffers (see Store.flush)."""
+
+
+def _store_article(store: Store, source: Source, data: bytes, endpoint: str | None, n: int) -> str:
+    """Write the ``n``-th article's N-Quads to the store (and first to the endpoint); return its graph."""
+    if n and n % FLUSH_EVERY == 0:
+        store.flush()
     graph = str(iris.article_graph_iri(source.doc_id))
     if endpoint is not None:
         push_article(endpoint, graph, list(ox.parse(data, format=ox.RdfFormat.N_QUADS)))
@@ -237,7 +243,7 @@ def _build_streaming(store: Store, todo: list[Source], jobs: int, fresh: bool, p
             if error is not None:
                 report.failed.append((source.path, error))
             else:
-                report.written.append(_store_article(store, source, data, endpoint))
+                report.written.append(_store_article(store, source, data, endpoint, len(report.written)))
             progress.step()
     return report
 
@@ -262,7 +268,7 @@ def _build_atomic(store: Store, todo: list[Source], jobs: int, fresh: bool, prog
             store.clear()
         progress.start("storing", len(spooled))
         for source, path in spooled:
-            report.written.append(_store_article(store, source, path.read_bytes(), endpoint))
+            report.written.append(_store_article(store, source, path.read_bytes(), endpoint, len(report.written)))
             path.unlink()
             progress.step()
     return report

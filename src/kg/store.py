@@ -103,6 +103,19 @@ class Store:
     def __iter__(self) -> Iterator[ox.Quad]:
         return iter(self.oxigraph)
 
+    def flush(self) -> None:
+        """Write RocksDB's in-memory tables to disk.
+
+        A long build flushes every :data:`FLUSH_EVERY` articles: otherwise the store's
+        write buffers (one per index) fill up to about a gigabyte before RocksDB
+        flushes them itself; flushing keeps a build's memory flat and its writes faster
+        (2,000 articles: peak 1,031 → 422 MiB, 133 → 94 s).
+        """
+        try:
+            self.oxigraph.flush()
+        except OSError as err:
+            raise StoreError(f"{self.path or 'store'}: cannot flush ({err})") from err
+
     def clear(self) -> None:
         """Remove every quad and graph (``kg build --fresh``)."""
         try:
