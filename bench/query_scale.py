@@ -623,6 +623,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="query name prefixes (01 02 …); default: all")
     parser.add_argument("--sizes", nargs="*", default=list(SIZES), choices=list(SIZES))
+    parser.add_argument("--listings", nargs="*", choices=list(SIZES),
+                        help="sizes at which each query also runs without parameters (default: every size)")
     parser.add_argument("--no-rdflib", action="store_true")
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--rdflib-runs", type=int, default=RDFLIB_RUNS)
@@ -655,7 +657,7 @@ def main() -> None:
         del listing, middle
         for case in mine:
             for label in args.sizes:
-                if label not in case.times:
+                if label not in case.times and (case.params or args.listings is None or label in args.listings):
                     time_oxigraph(stores[label], case, label, args.runs, args.slow)
             print(f"{case.name} {' '.join(case.params)}: "
                   + ", ".join(f"{k} {statistics.median(v) * 1000:.1f} ms ({case.rows[k]:,} rows)"

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.ingest import html_to_text
-from kg.normalise import _INVISIBLE, _SURROGATE, MappedText, normalise, normalise_text
+from kg.normalise import _INVISIBLE, _MAY_FOLD, _SURROGATE, MappedText, normalise, normalise_text
 
 SCALE = int(os.environ.get("KG_PROPERTY_SCALE", "1"))
 # What scraped text throws at the normaliser: traditional script (with phrase-level
@@ -58,6 +58,22 @@ def test_every_clean_character_maps_back_to_its_source():
 
 def test_zero_width_and_bidi_controls_are_dropped():
     assert normalise_text("张\u200b三\u202e") == "张三"
+
+
+def test_nfkc_skips_only_characters_that_are_their_own_nfkc():
+    """ASCII and the CJK unified ideographs, which :func:`kg.normalise.nfkc` never looks up."""
+    skipped = [chr(i) for i in (*range(0x80), *range(0x4E00, 0xA000))]
+    assert not any(_MAY_FOLD.match(c) for c in skipped)
+    assert all(unicodedata.normalize("NFKC", c) == c for c in skipped)
+
+
+@PROPERTY
+@given(st.lists(TEXT, max_size=8))
+def test_lines_normalised_together_come_out_as_each_alone(texts):
+    """An HTML page's paragraphs are normalised in one call, joined by line breaks."""
+    lines = [line for text in texts for line in text.splitlines()]
+    together = normalise_text("\n".join(lines)).split("\n") if lines else []
+    assert together == [normalise_text(line) for line in lines]
 
 
 @PROPERTY

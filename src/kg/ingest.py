@@ -16,15 +16,20 @@ import re
 import stat
 from array import array
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import charset_normalizer
 
 from kg.errors import InputError
 from kg.model import ArticleMeta
 from kg.normalise import MappedText, normalise, normalise_text
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Extractor
 
 MAX_BYTES = 16 * 1024 * 1024
 """The largest input file read. A news page is well under 1 MB; 16 MiB leaves room for
@@ -67,7 +72,11 @@ def read_source(path: Path) -> tuple[str, str]:
                 raise InputError(f"{path}: not a regular file (a device, pipe or socket)")
             if info.st_size > MAX_BYTES:
                 raise InputError(f"{path}: file is {info.st_size} bytes, over the {MAX_BYTES}-byte limit")
-            raw = fh.read(MAX_BYTES + 1)
+            # Read what fstat promised and one byte more (asking for MAX_BYTES + 1 at once
+            # would allocate that much for every file); a byte more means it is growing.
+            raw = fh.read(info.st_size + 1)
+            if len(raw) > info.st_size:
+                raw += fh.read(MAX_BYTES + 1 - len(raw))
         if len(raw) > MAX_BYTES:  # it grew while being read
             raise InputError(f"{path}: file is over the {MAX_BYTES}-byte limit")
     except IsADirectoryError as err:
@@ -132,10 +141,14 @@ def _truncated_utf8(err: UnicodeDecodeError, raw: bytes) -> bool:
     return err.start > 0
 
 
+_HAN = re.compile("[\u4e00-\u9fff]+")
+_RARE_OR_PRIVATE = re.compile("[\u3400-\u4dbf\ue000-\uf8ff]+")
+
+
 def _mostly_cjk(text: str) -> bool:
     """Whether a decoding looks like Chinese prose rather than mojibake."""
-    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
-    rare = sum(1 for c in text if "\u3400" <= c <= "\u4dbf" or "\ue000" <= c <= "\uf8ff")
+    han = sum(map(len, _HAN.findall(text)))
+    rare = sum(map(len, _RARE_OR_PRIVATE.findall(text)))
     return han > 0 and rare * 20 < han
 
 
@@ -234,18 +247,13 @@ def _repeat(start: int, end: int, n: int) -> tuple[array, array]:
     return array("l", [start] * n), array("l", [end] * n)
 
 
+_WS_RUN = re.compile(r"[^\S\n]*\n\s*|[^\S\n]{2,}")
+"""Whitespace that markup leaves behind: a line break with the blanks around it, or a run of blanks."""
+
+
 def _collapse_ws(mt: MappedText) -> MappedText:
     """Fold runs of spaces and blank lines that markup leaves behind."""
-    out = []
-    for m in re.finditer(r"[^\S\n]*\n\s*|[^\S\n]{2,}|[^\n]", mt.text):
-        s = m.group(0)
-        if "\n" in s:
-            out.append(("\n", m.start(), m.end()))
-        elif len(s) > 1:
-            out.append((" ", m.start(), m.end()))
-        else:
-            out.append((s, m.start(), m.end()))
-    return mt.rewrite(out)
+    return mt.sub(_WS_RUN, lambda m: "\n" if "\n" in m.group() else " ")
 
 
 def html_to_text(source: str, name: str) -> tuple[MappedText, str | None, str | None]:
@@ -263,20 +271,30 @@ def html_to_text(source: str, name: str) -> tuple[MappedText, str | None, str | 
 
 
 def _main_text_lines(source: str) -> list[str]:
-    """The story's paragraphs as trafilatura sees them ([] when it cannot tell).
+    """The story's paragraphs as trafilatura sees them ([] when it cannot tell)."""
+    import trafilatura
+
+    try:
+        text = trafilatura.extract(source, options=_extractor())
+    except Exception:  # trafilatura raises lxml and recursion errors on hostile pages
+        return []
+    return [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> Extractor:
+    """trafilatura's options for reading a story, made once rather than on every page.
 
     ``fast``: trafilatura's own extractor only, without the jusText and readability
     fallbacks it would otherwise run and compare on every page; they took three
     quarters of the time of reading an HTML page and found nothing more on ours.
+    Making the options reads trafilatura's settings and the clock (for date
+    extraction, which runs only with metadata, so never here); trafilatura copies
+    them before changing any, so one set serves every page.
     """
-    import trafilatura
+    from trafilatura.settings import Extractor
 
-    try:
-        text = trafilatura.extract(source, include_comments=False, include_tables=False, favor_precision=True,
-                                   fast=True)
-    except Exception:  # trafilatura raises lxml and recursion errors on hostile pages
-        return []
-    return [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    return Extractor(output_format="txt", fast=True, precision=True, comments=False, tables=False)
 
 
 def _locate(lines: list[str], full: MappedText) -> list[MappedText]:
@@ -344,16 +362,13 @@ def _meta_from_line(line: str, meta: ArticleMeta) -> None:
         meta.date_published = parse_date(stamp.group(1) if stamp else line)
 
 
+_STRIPPED_LINE = re.compile(r"\S(?:[^\n]*\S)?")
+"""A line from its first to its last non-blank character (``\\s`` is what ``str.strip`` strips)."""
+
+
 def _lines(mt: MappedText) -> list[MappedText]:
     """Non-blank lines, stripped, each still mapped."""
-    out, pos = [], 0
-    for raw in mt.text.split("\n"):
-        s = len(raw) - len(raw.lstrip())
-        e = len(raw.rstrip())
-        if e > s:
-            out.append(mt.slice(pos + s, pos + e))
-        pos += len(raw) + 1
-    return out
+    return [mt.slice(*m.span()) for m in _STRIPPED_LINE.finditer(mt.text)]
 
 
 def _structure(lines: list[MappedText], meta: ArticleMeta, h1: str | None) -> tuple[MappedText | None, list]:
@@ -394,7 +409,10 @@ def load(path: str | Path) -> Article:
         visible, h1, title = html_to_text(source, str(path))
         clean_all = normalise(visible)
         main = _main_text_lines(source)
-        blocks = _locate([normalise_text(x) for x in main], clean_all) if main else []
+        # one call for all paragraphs: no clean-up step reads across a line break (pinyin
+        # follows a character on its line, OpenCC converts line by line and neither its
+        # phrases nor NFKC's foldings hold one), so each comes out as it would alone
+        blocks = _locate(normalise_text("\n".join(main)).split("\n"), clean_all) if main else []
         lines = _lines(clean_all)
         # chrome lines (the info line) are read from the whole page; the story from trafilatura
         for ln in lines[:40]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,18 +20,40 @@ import opencc
 
 # Pinyin syllables written in brackets straight after a Han character (a run of them
 # when a page annotates twice: 進(jìn)(jìn)). Letters only, with tone marks; real
-# brackets (亮风台(云南)) hold Han characters and never match.
+# brackets (亮风台(云南)) hold Han characters and never match. The pattern opens on the
+# bracket and looks back past it for the Han character, so that the search jumps from
+# bracket to bracket instead of trying a look-behind at every character.
+_TONE_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PINYIN = re.compile(
-    r"(?<=[\u3400-\u9fff])(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）])+"
+    rf"[(（](?<=[\u3400-\u9fff][(（])[{_TONE_LETTERS}]{{1,7}}[)）](?:[(（][{_TONE_LETTERS}]{{1,7}}[)）])*"
 )
 # Characters that carry no text: zero-width and bidi controls, the BOM, soft hyphen.
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# What NFKC may change: ASCII and the CJK unified ideographs (most of an article) have
+# no compatibility mapping, so each of them is its own NFKC.
+_MAY_FOLD = re.compile(r"[^\x00-\x7f\u4e00-\u9fff]")
+
+
+_COUNTING = array("l", range(1 << 16))
+"""0, 1, 2, …: the maps of texts in the first 64 Ki characters of a source are copied
+out of it, in C, instead of being counted out one element at a time."""
+
+
+def _count(start: int, stop: int) -> array:
+    """The offsets ``start, start + 1, …, stop - 1``."""
+    if 0 <= start and stop <= len(_COUNTING):
+        return _COUNTING[start:stop]
+    return array("l", range(start, stop))
 
 
 @dataclass(frozen=True)
 class MappedText:
-    """A string plus, per character, the ``[start, end)`` source range it derives from."""
+    """A string plus, per character, the ``[start, end)`` source range it derives from.
+
+    The arrays are never changed in place, so a step that keeps every character in
+    its place (NFKC folding, script conversion) hands its result the same map.
+    """
 
     text: str
     starts: array
@@ -41,7 +63,7 @@ class MappedText:
     def identity(cls, text: str, offset: int = 0) -> MappedText:
         """The text as its own source, optionally shifted by ``offset``."""
         n = len(text)
-        return cls(text, array("l", range(offset, offset + n)), array("l", range(offset + 1, offset + n + 1)))
+        return cls(text, _count(offset, offset + n), _count(offset + 1, offset + n + 1))
 
     @classmethod
     def concat(cls, parts: Iterable[MappedText]) -> MappedText:
@@ -66,64 +88,66 @@ class MappedText:
             raise ValueError(f"empty span {start}:{end}")
         return self.starts[start], self.ends[end - 1]
 
-    def rewrite(self, pieces: Iterable[tuple[str, int, int]]) -> MappedText:
-        """Build a new text from ``(new_text, old_start, old_end)`` pieces in order.
+    def sub(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str] = "") -> MappedText:
+        """Replace every match of ``pattern``; ``repl`` is the replacement or a function of the match.
 
-        Each new character inherits the source range of the old range it replaces;
-        when a piece keeps its length, characters map one to one.
+        Text between matches keeps its map, and so does a replacement as long as its
+        match (character for character); the characters of any other replacement
+        each map to the whole range of the match.
         """
-        out, starts, ends = [], array("l"), array("l")
-        for new, a, b in pieces:
-            if not new:
-                continue
-            out.append(new)
+        text, old_starts, old_ends = self.text, self.starts, self.ends
+        out, starts, ends, last = [], array("l"), array("l"), 0
+        for m in pattern.finditer(text):
+            a, b = m.span()
+            new = repl if isinstance(repl, str) else repl(m)
+            out += (text[last:a], new)
             if len(new) == b - a:
-                starts.extend(self.starts[a:b])
-                ends.extend(self.ends[a:b])
+                starts += old_starts[last:b]
+                ends += old_ends[last:b]
             else:
-                s, e = self.starts[a], self.ends[b - 1] if b > a else self.starts[a]
-                starts.extend([s] * len(new))
-                ends.extend([e] * len(new))
+                starts += old_starts[last:a]
+                ends += old_ends[last:a]
+                if new:
+                    starts += array("l", [old_starts[a]]) * len(new)
+                    ends += array("l", [old_ends[b - 1] if b > a else old_starts[a]]) * len(new)
+            last = b
+        if not out:
+            return self
+        out.append(text[last:])
+        starts += old_starts[last:]
+        ends += old_ends[last:]
         return MappedText("".join(out), starts, ends)
-
-
-def _sub(mt: MappedText, pattern: re.Pattern[str], repl: str = "") -> MappedText:
-    """Replace every match of ``pattern`` (its replacement maps to the matched range)."""
-    pieces, last = [], 0
-    for m in pattern.finditer(mt.text):
-        pieces.append((mt.text[last:m.start()], last, m.start()))
-        pieces.append((repl, m.start(), m.end()))
-        last = m.end()
-    if not pieces:
-        return mt
-    pieces.append((mt.text[last:], last, len(mt.text)))
-    return mt.rewrite(pieces)
 
 
 def strip_pinyin(mt: MappedText) -> MappedText:
     """Drop pinyin annotations such as ``(jìn)`` written after Han characters."""
-    return _sub(mt, _PINYIN)
+    return mt.sub(_PINYIN)
 
 
 def strip_invisible(mt: MappedText) -> MappedText:
     """Drop zero-width, bidi-control and lone-surrogate characters that split names."""
-    return _sub(_sub(mt, _INVISIBLE), _SURROGATE)
+    return mt.sub(_INVISIBLE).sub(_SURROGATE)
 
 
 def nfkc(mt: MappedText) -> MappedText:
-    """Unicode NFKC per character, folding full-width letters, digits and punctuation."""
+    """Unicode NFKC per character, folding full-width letters, digits and punctuation.
+
+    Only the characters that can change are looked up. Those that stay one character
+    are replaced throughout, so the map stays one to one; each one that changes length
+    maps its expansion onto the character it came from.
+    """
     text = mt.text
     if unicodedata.is_normalized("NFKC", text):
         return mt
-    table = {ord(c): n for c in set(text) if (n := unicodedata.normalize("NFKC", c)) != c}
-    # Characters that keep their length map one to one, so runs of them are one piece.
-    resized = "".join(chr(o) for o, n in table.items() if len(n) != 1)
-    pieces, last = [], 0
-    for i in (m.start() for m in re.finditer(f"[{re.escape(resized)}]", text)) if resized else ():
-        pieces += [(text[last:i].translate(table), last, i), (table[ord(text[i])], i, i + 1)]
-        last = i + 1
-    pieces.append((text[last:].translate(table), last, len(text)))
-    return mt.rewrite(pieces)
+    table = {c: n for c in set(_MAY_FOLD.findall(text)) if (n := unicodedata.normalize("NFKC", c)) != c}
+    for c, n in table.items():
+        if len(n) == 1:  # n is its own NFKC, so no replacement feeds another
+            text = text.replace(c, n)
+    folded = MappedText(text, mt.starts, mt.ends)
+    resized = "".join(c for c, n in table.items() if len(n) != 1)
+    if not resized:
+        return folded
+    return folded.sub(re.compile(f"[{re.escape(resized)}]"), lambda m: table[m.group()])
 
 
 @lru_cache(maxsize=1)
@@ -140,16 +164,18 @@ def simplify(mt: MappedText) -> MappedText:
     """Convert to simplified script line by line, keeping the map exact.
 
     OpenCC converts phrases; when a line changes length the line falls back to
-    character-by-character conversion so that offsets still map one to one.
+    character-by-character conversion, so every character keeps its place and the
+    converted text shares the map of ``mt``.
     """
-    pieces, pos = [], 0
-    for line in mt.text.splitlines(keepends=True):
-        conv = to_simplified(line)
-        if len(conv) != len(line):
-            conv = "".join(c2 if len(c2 := to_simplified(c)) == 1 else c for c in line)
-        pieces.append((conv, pos, pos + len(line)))
-        pos += len(line)
-    return mt.rewrite(pieces)
+    return MappedText("".join(map(_simplify_line, mt.text.splitlines(keepends=True))), mt.starts, mt.ends)
+
+
+def _simplify_line(line: str) -> str:
+    """One line in simplified script, of the same length as ``line``."""
+    conv = to_simplified(line)
+    if len(conv) != len(line):
+        conv = "".join(c2 if len(c2 := to_simplified(c)) == 1 else c for c in line)
+    return conv
 
 
 def normalise(mt: MappedText) -> MappedText:

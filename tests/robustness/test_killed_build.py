@@ -50,7 +50,7 @@ def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
         time.sleep(0.02)
 
 
-def many_articles(folder: Path, copies: int = 4) -> int:
+def many_articles(folder: Path, copies: int = 16) -> int:
     """The shared dev articles, each under ``copies`` names: enough for a build of several seconds."""
     originals = sorted((shared_dir() / "corpus" / "dev").glob("*.txt"))
     folder.mkdir()

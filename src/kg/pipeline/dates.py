@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kg.pipeline.resources import lexicon_map, occurrences
+from kg.pipeline.resources import alternation, lexicon_map, occurrences
 from kg.pipeline.state import DocState
 
 _FULL = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?")
@@ -19,6 +19,10 @@ _YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})年(?!\d{1,2}月)")
 _RANGE_END = re.compile(r"^(?:至|到|—|-|~|－)(?:(?P<y>(?:19|20)\d{2})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})[日号]")
 # Relative time words (lexicon.txt: relative_dates): the unit of the result and the shift in days.
 _RELATIVE = {w: (v.split(":")[0], int(v.split(":")[1])) for w, v in lexicon_map("relative_dates").items()}
+_ANY_RELATIVE = re.compile(alternation(_RELATIVE))
+# Every date starts with a digit or a relative word: a sentence without one in its first
+# three characters has no leading date, and most sentences are ruled out by this one match.
+_DATE_NEAR_START = re.compile(rf".{{0,2}}(?:\d|{_ANY_RELATIVE.pattern})", re.S)
 _ANCHOR = re.compile(
     r"截至(?:(?P<y>(?:19|20)\d{2})年)?(?:(?P<m>\d{1,2})月)?(?P<now>目前|现在|今年)?"
 )
@@ -67,7 +71,7 @@ def find_dates(text: str, lo: int, hi: int, ref: str | None) -> list[DateHit]:
     for m in _YEAR.finditer(text, lo, hi):
         if m.start() not in taken:
             out.append(DateHit(m.start(), m.end(), m["y"]))
-    if ref:
+    if ref and _ANY_RELATIVE.search(text, lo, hi):  # one scan rules out the usual text without any
         for word, (unit, shift) in _RELATIVE.items():
             for at in occurrences(text[lo:hi], word):
                 out.append(DateHit(lo + at, lo + at + len(word), _relative(ref, unit, shift)))
@@ -111,6 +115,8 @@ def anchor_period(sentence: str, ref: str | None) -> str | None:
         if m["now"]:
             return ref[:7] if ref else None
         return _iso(int(m["y"]), int(m["m"]) if m["m"] else None)
+    if not _DATE_NEAR_START.match(sentence):
+        return None
     lead = find_dates(sentence, 0, min(len(sentence), 14), ref)
     if lead and lead[0].start <= 2 and not sentence.startswith("自") and "以来" not in sentence[:30]:
         return lead[0].value  # a leading date anchors the sentence; 自2015年…以来 opens a span instead

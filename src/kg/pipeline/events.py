@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
-from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.model import Event, Extraction, Relation, Span
-from kg.pipeline.dates import find_dates, reference_date
+from kg.pipeline.dates import DateHit, find_dates, reference_date
 from kg.pipeline.mentions import NameGrower
 from kg.pipeline.resources import alternation, lexicon, lines, occurrences, words
 from kg.pipeline.state import DocState, Mention, state
@@ -29,10 +28,12 @@ _EDITION = re.compile(r"第[0-9一二三四五六七八九十百零]+[届次]$")
 _YEAR_PREFIX = re.compile(r"(?:19|20)\d{2}年$")
 # The words in these patterns are sections of resources/lexicon.txt; the patterns are the grammar.
 _CONVENE = alternation(lexicon("convene_verbs"))
+_ORGANIZER_VERBS = alternation(lexicon("organizer_verbs"))
 # Who held an event: 经X批准, 由X主办, X承办 (what precedes the verb, up to a clause break).
-_ORGANIZER = re.compile(
-    rf"经(?P<x>[^，,。]{{2,20}}?)批准|(?:由)?(?P<y>[^，,。]{{2,40}}?)(?:{alternation(lexicon('organizer_verbs'))})"
-)
+_ORGANIZER = re.compile(rf"经(?P<x>[^，,。]{{2,20}}?)批准|(?:由)?(?P<y>[^，,。]{{2,40}}?)(?:{_ORGANIZER_VERBS})")
+# The word every organizer match ends with (批准, 主办, 承办): a quick search for it passes over
+# the many sentences without one, where _ORGANIZER would try up to 40 characters at every position.
+_ORGANIZER_VERB = re.compile(rf"批准|{_ORGANIZER_VERBS}")
 _VENUE = re.compile(
     rf"(?:在|于)(?P<x>[^，,。]{{2,24}}?)(?:{alternation(lexicon('venue_verbs'))})|主会场设在(?P<y>[^，,。]{{2,24}})"
 )
@@ -47,12 +48,18 @@ _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _CEREMONIES = frozenset(lexicon("ceremony_kinds"))
 _CONVENED = re.compile(rf"(?:{_CONVENE})的?$")
 _TIED = re.compile(rf"^(?:{alternation(lexicon('tied_openers'))})")
-
-
-@cache
-def _went_to(dest: tuple[str, ...], visit: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    """到/赴 … 调研: a destination word, then within 30 characters a visit verb (one pattern per verb)."""
-    return tuple(re.compile(rf"(?:{'|'.join(map(re.escape, dest))}).{{1,30}}?{re.escape(v)}") for v in visit)
+_SUFFIXES = re.compile(alternation(words("event_suffixes.txt")))
+# 2021年第七届某某大赛: an edition, and after its number the name of the series.
+_SERIES = re.compile(r"(?:(?:19|20)\d{2}年)?第[0-9一二三四五六七八九十百零]+[届次](?P<series>.+)$")
+_SLOGAN_HEAD = re.compile(r"(?:19|20)\d{2}年[\u4e00-\u9fff]{2,8}、$")
+_JOINS = re.compile(r"参加|出席|陪同")
+_VISIT_VERBS, _DEST_WORDS, _OBJECT_VERBS = lines("visit_verbs.txt")
+# 到/赴 … 调研: a destination word, then within 30 characters a visit verb.
+_WENT_TO = re.compile(rf"(?:{alternation(_DEST_WORDS)}).{{1,30}}?(?:{alternation(_VISIT_VERBS)})")
+# Words after which a visit's destination is named (到X, 实地调研X), in the order they are read.
+_TARGET_WORDS = (*_DEST_WORDS, *_OBJECT_VERBS)
+_ANY_TARGET_WORD = re.compile(alternation(_TARGET_WORDS))
+_VISIT_TEAM = re.compile(r"(?P<x>[^，,。]{2,20}?)调研组")
 
 
 class EventReader:
@@ -65,12 +72,15 @@ class EventReader:
         self.ref = reference_date(text, st)
         self.events: dict[str, Event] = {}
         self.relations: list[Relation] = []
+        self.related: set[tuple[str, str, str]] = set()
+        """The (subject, predicate, object) of each relation, so a repeated one is a lookup away."""
         self.elsewhere: set[str] = set()
         """People who took part in another event than the main one, and only that."""
         self.headline_end = text.find("\n") if st.meta.headline and text.startswith(st.meta.headline) else 0
-        visit, dest, objects = lines("visit_verbs.txt")
-        self.visit_verbs, self.dest_words, self.object_verbs = visit, dest, objects
-        self.went_to = _went_to(dest, visit)
+        self.sentence_starts = [s.start for s in st.sentences]
+        """So the sentence after a span is a bisection away."""
+        self.dates: dict[Span, list[DateHit]] = {}
+        """The dates of each sentence asked about, found once: several events share a sentence."""
         self.keyed = sorted((m for m in st.mentions if m.key), key=lambda m: (m.start, -m.end))
         """Resolved mentions in text order (outer first), so a span's mentions are a
         bisection away, not a scan of the article."""
@@ -91,10 +101,12 @@ class EventReader:
                 last_end = m.end
                 yield m
 
-    def _sentence_dates(self, sent: Span) -> list:
+    def _sentence_dates(self, sent: Span) -> list[DateHit]:
         """Dates of a sentence that say when (2021年，…), not years that qualify a noun (2015年科技工作)."""
-        return [d for d in find_dates(self.text, sent.start, sent.end, self.ref)
-                if len(d.value) > 4 or not _HAN_AFTER.match(self.text, d.end)]
+        if sent not in self.dates:
+            self.dates[sent] = [d for d in find_dates(self.text, sent.start, sent.end, self.ref)
+                                if len(d.value) > 4 or not _HAN_AFTER.match(self.text, d.end)]
+        return self.dates[sent]
 
     def _add_event(self, name: str, kind: str, sent: Span, start: str | None, end: str | None,
                    aliases: set[str] | None = None) -> str:
@@ -111,7 +123,9 @@ class EventReader:
         return key
 
     def _relate(self, s: str, p: str, o: str | None, sent: Span) -> None:
-        if o and not any(r.s == s and r.p == p and r.o == o for r in self.relations):
+        """Record a relation once, with the sentence that first told it."""
+        if o and (s, p, o) not in self.related:
+            self.related.add((s, p, o))
             self.relations.append(Relation(s, p, o, sent))
 
     def _date_of(self, sent: Span, at: int, end: int | None = None) -> tuple[str | None, str | None]:
@@ -128,14 +142,16 @@ class EventReader:
 
     def named_events(self) -> None:
         """Events named by their last word (…论坛, 第七届…大赛, …座谈会)."""
-        suffixes = re.compile(alternation(words("event_suffixes.txt")))
         all_places = sorted((m for m in self.st.mentions if m.kind == "PLACE"), key=lambda m: m.start)
         starts = [m.start for m in all_places]
         for sent in self.st.sentences:
+            hits = list(_SUFFIXES.finditer(self.text, sent.start, sent.end))
+            if not hits:
+                continue
             places = all_places[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
             grower = NameGrower(self.text, sent.start, places, [])
             found: list[tuple[int, int, str]] = []
-            for hit in suffixes.finditer(self.text, sent.start, sent.end):
+            for hit in hits:
                 w, i = hit.group(0), hit.start()
                 start = self._extend(grower.grow(i), sent)
                 if found and _JOINED.fullmatch(self.text[found[-1][1]:start]):
@@ -180,7 +196,7 @@ class EventReader:
         if m:
             start, head = sent.start + m.start(), head[: m.start()]
         elif head.endswith("、"):  # a slogan name: 2022年全国某某、某某活动周
-            m = re.search(r"(?:19|20)\d{2}年[\u4e00-\u9fff]{2,8}、$", head)
+            m = _SLOGAN_HEAD.search(head)
             if m:
                 start = sent.start + m.start()
         return start
@@ -203,7 +219,7 @@ class EventReader:
             until = next((d.value for d in find_dates(self.text, m.end(), sent.end, self.ref)), None)
         key = self._add_event(name, kind, sent, date, until)
         edition = _EDITION.search(self.text[max(sent.start, start - 8):start + 6])
-        m = re.match(r"(?:(?:19|20)\d{2}年)?第[0-9一二三四五六七八九十百零]+[届次](?P<series>.+)$", name)
+        m = _SERIES.match(name)
         if m and edition is not None and len(m["series"]) > len(kind):
             series = self._add_event(m["series"], "系列", sent, None, None)
             self._relate(key, "partOf", series, sent)
@@ -232,8 +248,10 @@ class EventReader:
 
     def _organizers(self, key: str, sent: Span) -> None:
         """经X批准 and X主办/承办 in the event's sentence, or in the sentence after it."""
-        nxt = [s for s in self.st.sentences if s.start >= sent.end][:1]
-        for s in [sent, *nxt]:
+        after = bisect_left(self.sentence_starts, sent.end)
+        for s in [sent, *self.st.sentences[after:after + 1]]:
+            if not _ORGANIZER_VERB.search(self.text, s.start, s.end):
+                continue
             for m in _ORGANIZER.finditer(self.text, s.start, s.end):
                 g = "x" if m.group("x") else "y"
                 for o in self._top(m.start(g), m.end(g), ("ORG",)):
@@ -242,59 +260,66 @@ class EventReader:
     def visit(self) -> str | None:
         """The inspection visit of the article: from its headline, else its first visit sentence."""
         head = self.text[: self.headline_end] if self.headline_end else ""
-        candidates = [Span(0, self.headline_end)] if head and any(v in head for v in self.visit_verbs) else []
-        candidates += [s for s in self.st.sentences if s.start >= self.headline_end
-                       and not _NOT_DONE.search(self.text[s.start:s.end])
-                       and any(p.search(self.text, s.start, s.end) for p in self.went_to)]
-        if not candidates:
+        told = next((s for s in self.st.sentences if s.start >= self.headline_end and self._went_to(s)), None)
+        sent = Span(0, self.headline_end) if head and any(v in head for v in _VISIT_VERBS) else told
+        if sent is None:
             return None
-        sent = candidates[0]
         clause = self.text[sent.start:sent.end]
         people = self._top(sent.start, sent.end, ("PERSON",))
         begin = people[0].start if people else sent.start
         name = re.split(r"[，,。；;]", self.text[begin:sent.end])[0] if begin != sent.start else clause
         name = re.sub(r"^(?:近日|日前|\d{4}年\d{1,2}月\d{1,2}日)[，,]?", "", name.split("，")[0]).strip()
-        body = [s for s in candidates if s.start >= self.headline_end] or self.st.sentences
-        evidence = body[0] if body else sent
+        evidence = told or (self.st.sentences[0] if self.st.sentences else sent)
         date, until = self._date_of(evidence, evidence.end)
         if date is None and self.ref:
             date = self.ref[:7]
-        key = self._add_event(name, next((v for v in self.visit_verbs if v in clause), "调研"), evidence,
+        key = self._add_event(name, next((v for v in _VISIT_VERBS if v in clause), "调研"), evidence,
                               date, until, {clause} if clause != name else None)
         for s in self.st.sentences:
             self._visit_targets(key, s)
         return key
 
+    def _went_to(self, sent: Span) -> bool:
+        """Whether a sentence tells of a visit made (到某地调研), not one invited or planned."""
+        return not _NOT_DONE.search(self.text, sent.start, sent.end) and bool(
+            _WENT_TO.search(self.text, sent.start, sent.end))
+
     def _visit_targets(self, key: str, sent: Span) -> None:
-        """Where the visit went: 到X调研, 来到X, 实地调研A、B; who ran it: X调研组."""
-        text = self.text
-        if _NOT_DONE.search(text[sent.start:sent.end]):
+        """Where the visit went: 到X调研, 来到X, 实地调研A、B; who ran it: X调研组.
+
+        Most sentences have none of the words: one search each passes over them.
+        """
+        chunk = self.text[sent.start:sent.end]
+        if _NOT_DONE.search(chunk):
             return
-        for w in (*self.dest_words, *self.object_verbs):
-            for at in occurrences(text[sent.start:sent.end], w):
-                pos = sent.start + at + len(w)
-                hit = self._outermost(pos, sent.end)
-                chain = []
-                for h in hit:
-                    gap = text[chain[-1].end:h.start] if chain else ""
-                    if chain and gap in ("内的", "内"):
-                        chain[-1] = h  # 来到X内的Y: the visit went to Y
-                        continue
-                    if chain and gap not in ("", "、", "和", "及"):
-                        break
-                    if not chain and h.start != pos:
-                        break
-                    chain.append(h)
-                for h in chain:
-                    self._relate(key, "location", h.key, sent)
-        for m in re.finditer(r"(?P<x>[^，,。]{2,20}?)调研组", text[sent.start:sent.end]):
-            for o in self._top(sent.start + m.start("x"), sent.start + m.end("x"), ("ORG",)):
-                self._relate(key, "organizer", o.key, sent)
+        if _ANY_TARGET_WORD.search(chunk):
+            for w in _TARGET_WORDS:
+                for at in occurrences(chunk, w):
+                    for h in self._reached(sent.start + at + len(w), sent.end):
+                        self._relate(key, "location", h.key, sent)
+        if "调研组" in chunk:
+            for m in _VISIT_TEAM.finditer(chunk):
+                for o in self._top(sent.start + m.start("x"), sent.start + m.end("x"), ("ORG",)):
+                    self._relate(key, "organizer", o.key, sent)
+
+    def _reached(self, pos: int, end: int) -> list[Mention]:
+        """The places or bodies listed right at ``pos`` (到A、B和C): where a visit word says it went."""
+        chain: list[Mention] = []
+        for h in self._outermost(pos, end):
+            gap = self.text[chain[-1].end:h.start] if chain else ""
+            if chain and gap in ("内的", "内"):
+                chain[-1] = h  # 来到X内的Y: the visit went to Y
+                continue
+            if chain and gap not in ("", "、", "和", "及"):
+                break
+            if not chain and h.start != pos:
+                break
+            chain.append(h)
+        return chain
 
     def _has_named_event(self) -> bool:
         """Whether the story names an event by its suffix word (without recording it)."""
-        suffixes = words("event_suffixes.txt")
-        return any(s in self.text[self.headline_end:] for s in suffixes)
+        return bool(_SUFFIXES.search(self.text, self.headline_end))
 
     def people(self, main: str) -> None:
         """Everyone the article names took part in its main event; so did bodies that joined it."""
@@ -303,7 +328,7 @@ class EventReader:
                 self._relate(main, "participant", m.key, self.st.sentence_of(m.start))
         for sent in self.st.sentences:
             chunk = self.text[sent.start:sent.end]
-            if re.search(r"参加|出席|陪同", chunk) and not self._top(sent.start, sent.end, ("PERSON",)):
+            if _JOINS.search(chunk) and not self._top(sent.start, sent.end, ("PERSON",)):
                 for o in self._top(sent.start, sent.end, ("ORG",)):
                     self._relate(main, "participant", o.key, sent)
             for m in _TALKS.finditer(chunk):
@@ -327,7 +352,7 @@ class EventReader:
 
     def run(self) -> None:
         head = self.text[: self.headline_end]
-        if any(v in head for v in self.visit_verbs) or not self._has_named_event():
+        if any(v in head for v in _VISIT_VERBS) or not self._has_named_event():
             main = self.visit()
             self.named_events()
         else:  # the headline reports a named event; a visit in the story is one part of it
@@ -343,7 +368,7 @@ class EventReader:
         if main is None:
             return
         self.people(main)
-        if self.events[main].kind in self.visit_verbs:
+        if self.events[main].kind in _VISIT_VERBS:
             for k, ev in self.events.items():
                 same_day = ev.start in (None, self.events[main].start)
                 if k != main and ev.kind in ("座谈会", "会议", "联席会") and same_day:

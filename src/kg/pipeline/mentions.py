@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import dataclass
 from functools import cache
 
 from spacy.attrs import IDX
@@ -19,6 +20,8 @@ from spacy.tokens import Doc
 
 from kg.pipeline import regions
 from kg.pipeline.resources import (
+    Found,
+    WordIndex,
     lengths_by_first,
     lexicon,
     lexicon_map,
@@ -32,6 +35,7 @@ from kg.pipeline.resources import (
 from kg.pipeline.state import DocState, Mention, state
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _MAX_NAME = 32
 _NUMERALS = re.compile(r"[0-9一二三四五六七八九十百千万两零〇]")
 # The word lists behind these rules are sections of resources/lexicon.txt (see there for each).
@@ -49,45 +53,62 @@ _PARTY_PREFIX = "中共"
 
 
 @cache
-def _title_lengths() -> dict[str, tuple[int, ...]]:
-    return lengths_by_first(titles())
+def _title_index() -> WordIndex:
+    return WordIndex(titles())
 
 
 @cache
-def _suffix_lengths() -> dict[str, tuple[int, ...]]:
-    return lengths_by_first(org_suffixes())
+def _suffix_index() -> WordIndex:
+    return WordIndex(org_suffixes())
 
 
-@cache
-def _longer_suffixes() -> tuple[str, ...]:
-    return tuple(s for s in org_suffixes() if len(s) >= 3)
+@dataclass(frozen=True)
+class _Vocab:
+    """The article's title words and name suffixes, found once and read sentence by sentence."""
+
+    titles: Found
+    suffixes: Found
 
 
-def find_titles(text: str, start: int, end: int, places: list[Mention]) -> list[Mention]:
-    """Longest title words in ``text[start:end]``; 党委… after a place is a body, not a title."""
+def find_titles(text: str, start: int, end: int, places: list[Mention], found: _Vocab) -> list[Mention]:
+    """Longest title words in ``text[start:end]``; 党委… after a place is a body, not a title.
+
+    A title word that begins a longer name suffix (主任 in 主任委员会…) is not a title there.
+    """
     vocab, out, i = titles(), [], start
     place_ends = {p.end for p in places}
-    lengths = _title_lengths()
-    while i < end:
-        for n in lengths.get(text[i], ()):
-            w = text[i:i + n]
-            if i + n <= end and w in vocab:
-                if any(text.startswith(s, i) and len(s) > n for s in _longer_suffixes()):
-                    continue
-                if w.startswith("党委") and (i in place_ends or text[i - 3:i] == "自治区"):
-                    continue
-                out.append(Mention(i, i + n, w, "TITLE", vocab[w]))
-                i += n
-                break
-        else:
-            i += 1
+    for at, lengths in found.titles.within(start, end):
+        if at < i:
+            continue
+        suffix = found.suffixes.longest_at(at)
+        for n in lengths:
+            w = text[at:at + n]
+            if suffix >= 3 and suffix > n:
+                continue
+            if w.startswith("党委") and (at in place_ends or text[at - 3:at] == "自治区"):
+                continue
+            out.append(Mention(at, at + n, w, "TITLE", vocab[w]))
+            i = at + n
+            break
     return out
 
 
+@cache
+def _stop_lengths() -> dict[str, tuple[int, ...]]:
+    """Last character → the lengths (five at most, longest first) of the stop words ending in it."""
+    out: dict[str, set[int]] = {}
+    for w in stopwords():
+        if 0 < len(w) <= 5:
+            out.setdefault(w[-1], set()).add(len(w))
+    return {c: tuple(sorted(ns, reverse=True)) for c, ns in out.items()}
+
+
 def _ends_with_stop(text: str, pos: int, lo: int) -> str | None:
-    """The stop word ending exactly at ``pos`` (longest first), if any."""
+    """The stop word (five characters at most) ending exactly at ``pos``, longest first, if any."""
+    if pos <= lo:
+        return None
     sw = stopwords()
-    for n in (5, 4, 3, 2, 1):
+    for n in _stop_lengths().get(text[pos - 1], ()):
         if pos - n >= lo and text[pos - n:pos] in sw:
             return text[pos - n:pos]
     return None
@@ -128,11 +149,11 @@ class NameGrower:
                 continue
             if pos in self.title_ends:
                 break
-            b = self._bracket_place(pos)
+            b = self._bracket_place(pos) if text[pos - 1] in ")）" else None
             if b is not None:
                 pos = b
                 continue
-            if not _HAN.match(text[pos - 1]):
+            if not "\u3400" <= text[pos - 1] <= "\u9fff":  # not a Han character (the test of _HAN, inline: hot)
                 break
             if text[pos - 1] in _COUNTERS and pos - 2 >= self.lo and _NUMERALS.match(text[pos - 2]):
                 break
@@ -164,35 +185,34 @@ class NameGrower:
         return None
 
 
-def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[Mention]) -> list[Mention]:
+def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[Mention],
+              found: _Vocab) -> list[Mention]:
     """Organisation, company and park names in one sentence, nested ones included."""
     suffixes = org_suffixes()
     in_title = {i for t in titles_ for i in range(t.start, t.end)}
     grower = NameGrower(text, lo, places, titles_)
-    found: list[tuple[int, int, str]] = []  # (suffix start, end, suffix)
-    i, lengths = lo, _suffix_lengths()
-    while i < hi:
-        for n in lengths.get(text[i], ()):
-            w = text[i:i + n]
-            if i + n > hi or w not in suffixes or i in in_title:
+    hits: list[tuple[int, int, str]] = []  # (suffix start, end, suffix)
+    i = lo
+    for at, lengths in found.suffixes.within(lo, hi):
+        if at < i or at in in_title:
+            continue
+        for n in lengths:
+            w, end = text[at:at + n], at + n
+            if n == 1 and (text[at:at + 2] in _NOT_SUFFIX or (end in in_title and text[at + 1:at + 2] == "长"
+                           and text[at - 1:at] != w)):
                 continue
-            if n == 1 and (text[i:i + 2] in _NOT_SUFFIX or ((i + n) in in_title and text[i + 1:i + 2] == "长"
-                           and text[i - 1:i] != w)):
+            if w == "委" and text[at - 1:at] == "党" and not _party_body(text, at - 1, places):
                 continue
-            if w == "委" and text[i - 1:i] == "党" and not _party_body(text, i - 1, places):
+            if text[end - 2:end] in _NOT_NAME_END or _stop_across(text, at, end, lo):
                 continue
-            if text[i + n - 2:i + n] in _NOT_NAME_END or _stop_across(text, i, i + n, lo):
+            if text[end:end + 1] and text[end] in _NOT_BEFORE.get(w[-1], ""):
                 continue
-            if text[i + n:i + n + 1] and text[i + n] in _NOT_BEFORE.get(w[-1], ""):
-                continue
-            found.append((i, i + n, w))
-            grower.suffix_ends.add(i + n)
-            i += n
+            hits.append((at, end, w))
+            grower.suffix_ends.add(end)
+            i = end
             break
-        else:
-            i += 1
     out = []
-    for s, e, w in found:
+    for s, e, w in hits:
         start = s if w in _WHOLE_NAMES else grower.grow(s)
         cls, min_len = suffixes[w]
         if cls in ("Park", "Company") and text.startswith(_PARTY_PREFIX, start, s):
@@ -201,27 +221,28 @@ def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[
         name = text[start:e]
         if e - start < min_len or (name == w and len(w) < 3):
             continue
-        if any(ch.isdigit() for ch in name) or (cls in ("Park", "Organization") and _generic(name, w, places)):
+        if any(map(str.isdigit, name)) or (cls in ("Park", "Organization") and _generic(name, w, places)):
             continue
         out.append(Mention(start, e, name, "ORG", cls, suffix=w))
     return [o for o in out if o.suffix not in _DIVISION or _division_ok(o, out, places, titles_, text)]
 
 
 @cache
-def _generic_modifiers() -> tuple[str, ...]:
-    return tuple(sorted(words("generic_modifiers.txt"), key=len, reverse=True))
+def _generic_modifiers() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
+    """The generic modifiers, and their lengths by first character (longest first)."""
+    ws = words("generic_modifiers.txt")
+    return ws, lengths_by_first(ws)
 
 
 def _generic(name: str, suffix: str, places: list[Mention]) -> bool:
     """A category rather than a name: 省级众创空间, 国家高新区, or a province's 高新区."""
     rest = name[: len(name) - len(suffix)]
-    changed = True
-    while rest and changed:
-        changed = False
-        for g in _generic_modifiers():
-            if rest.startswith(g):
-                rest, changed = rest[len(g):], True
-                break
+    modifiers, lengths = _generic_modifiers()
+    while rest:  # strip the longest modifier in front, as long as there is one
+        n = next((n for n in lengths.get(rest[0], ()) if rest[:n] in modifiers), 0)
+        if not n:
+            break
+        rest = rest[n:]
     if not rest or name.startswith(_RANKS):
         return True
     province = next((p for p in places if p.text == rest and p.division and p.division.level == "province"), None)
@@ -275,7 +296,7 @@ def person_at(text: str, pos: int, hi: int, boundaries: set[int], blocked: set[i
     best, best_score = None, 0
     for given in (2, 1):
         end = pos + fam + given
-        if end > hi or not all(_HAN.match(c) for c in text[pos:end]) or any(i in blocked for i in range(pos, end)):
+        if end > hi or not _HAN_RUN.fullmatch(text[pos:end]) or any(i in blocked for i in range(pos, end)):
             continue
         if text[end - 1] in _NOT_GIVEN:
             continue
@@ -300,20 +321,26 @@ def person_before(
         grammar = after_grammar and _ends_with_stop(text, s, lo)
         if prev and ((_HAN.match(prev) and not grammar) or (prev.isascii() and prev.isalnum())):
             continue
-        if (text[s:s + 2] in surnames() or text[s] in surnames()) and all(_HAN.match(c) for c in text[s:end]):
+        if (text[s:s + 2] in surnames() or text[s] in surnames()) and _HAN_RUN.fullmatch(text[s:end]):
             return None if _not_a_name(text[s:end]) else (s, end)
     return None
 
 
+@cache
+def _suffix_sizes() -> tuple[int, ...]:
+    return tuple(sorted({len(s) for s in org_suffixes()}))
+
+
 def _not_a_name(word: str) -> bool:
     """Title words, grammar words and organisation words that look like a family name + name."""
-    return word in titles() or word in stopwords() or any(word.endswith(s) for s in org_suffixes())
+    suffixes = org_suffixes()
+    return word in titles() or word in stopwords() or any(word[-n:] in suffixes for n in _suffix_sizes())
 
 
 def find_people(doc: Doc, st: DocState) -> list[Mention]:
     """People next to titles, in lists with known people, then every recurrence."""
     text = st.text
-    boundaries = {int(i) for i in doc.to_array(IDX)} | {len(text)}  # no Token objects: this is hot
+    boundaries = set(doc.to_array(IDX).tolist()) | {len(text)}  # no Token objects: this is hot
     blocked = {i for m in st.mentions if m.kind in ("ORG", "PLACE") for i in range(m.start, m.end)}
     titles_ = [m for m in st.mentions if m.kind == "TITLE"]
     blocked |= {i for t in titles_ for i in range(t.start, t.end)}
@@ -370,10 +397,11 @@ def kg_mentions(doc: Doc) -> Doc:
     places = find_place_mentions(text, st)
     mentions: list[Mention] = list(places)
     place_starts = [p.start for p in places]  # found left to right, so in order
+    found = _Vocab(_title_index().find(text), _suffix_index().find(text))
     for sent in st.sentences:
         ps = places[bisect_left(place_starts, sent.start):bisect_left(place_starts, sent.end)]
-        ts = find_titles(text, sent.start, sent.end, ps)
-        orgs = find_orgs(text, sent.start, sent.end, ps, ts)
+        ts = find_titles(text, sent.start, sent.end, ps, found)
+        orgs = find_orgs(text, sent.start, sent.end, ps, ts, found)
         org_cover = {i for o in orgs for i in range(o.start, o.end)}
         mentions += [t for t in ts if t.start not in org_cover] + orgs
     st.mentions = mentions

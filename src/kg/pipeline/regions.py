@@ -8,11 +8,10 @@ infers that home region per level, so later components can expand 省/市/区.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from kg.pipeline.resources import Division, divisions, lexicon_map
+from kg.pipeline.resources import Division, WordIndex, divisions, lexicon_map
 
 LEVELS = ("province", "city", "county")
 NATION = Division("000000", "全国", "全国", "nation", "")
@@ -46,14 +45,17 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], dict[str, tuple[Division,
     return ({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in county_short.items()})
 
 
-def _prefixes(names: Iterable[str]) -> frozenset[str]:
-    """Every prefix of every name: a scan extends a match only while it is one."""
-    return frozenset(name[:n] for name in names for n in range(1, len(name) + 1))
+@cache
+def _full_name_index() -> WordIndex:
+    """The full names and safe short forms (all two characters or more)."""
+    return WordIndex(_index()[0])
 
 
 @cache
-def _name_prefixes() -> frozenset[str]:
-    return _prefixes(_index()[0])
+def _name_index() -> WordIndex:
+    """Those and every county short form: a scan with ``extra`` keeps the forms it holds."""
+    full, county_short = _index()
+    return WordIndex([*full, *county_short])
 
 
 def parent(d: Division) -> Division | None:
@@ -71,41 +73,34 @@ def ancestors(d: Division) -> list[Division]:
 
 
 def find_places(text: str, extra: dict[str, tuple[Division, ...]] | None = None) -> list[PlaceHit]:
-    """Longest-first, left-to-right matches of division names in ``text``."""
+    """The longest division name (two characters or more) at each position, left to right.
+
+    A name in both tables denotes the divisions of both; county short forms count
+    only when ``extra`` holds them.
+    """
     if not extra:
-        return list(_find_in_name(text)) if len(text) <= 40 else _scan(text, _index()[0], {}, _name_prefixes())
-    return _scan(text, _index()[0], extra, _name_prefixes(), _prefixes(extra))
+        return list(_find_in_name(text)) if len(text) <= 40 else _scan(text)
+    names, hits, i = _index()[0], [], 0
+    for at, lengths in _name_index().find(text).within(0, len(text)):
+        if at < i:
+            continue
+        word = next((w for n in lengths if (w := text[at:at + n]) in names or w in extra), None)
+        if word is not None:
+            hits.append(PlaceHit(at, at + len(word), word, names.get(word, ()) + extra.get(word, ())))
+            i = at + len(word)
+    return hits
 
 
 @lru_cache(maxsize=8192)
 def _find_in_name(text: str) -> tuple[PlaceHit, ...]:
     """Places inside a short name: the same names recur across an article and a corpus."""
-    return tuple(_scan(text, _index()[0], {}, _name_prefixes()))
+    return tuple(_scan(text))
 
 
-def _scan(text: str, names: dict[str, tuple[Division, ...]], extra: dict[str, tuple[Division, ...]],
-          prefixes: frozenset[str], extra_prefixes: frozenset[str] = frozenset()) -> list[PlaceHit]:
-    """The longest name (two characters or more) at each position, left to right.
-
-    A name in both tables denotes the divisions of both. The match grows one
-    character at a time while it is a prefix of some name, so most positions cost
-    one lookup.
-    """
-    hits, i, size = [], 0, len(text)
-    while i < size:
-        best, j = 0, i + 2
-        if text[i] in prefixes or text[i] in extra_prefixes:
-            while j <= size and ((word := text[i:j]) in prefixes or word in extra_prefixes):
-                if word in names or word in extra:
-                    best = j
-                j += 1
-        if best:
-            word = text[i:best]
-            hits.append(PlaceHit(i, best, word, names.get(word, ()) + extra.get(word, ())))
-            i = best
-        else:
-            i += 1
-    return hits
+def _scan(text: str) -> list[PlaceHit]:
+    """:func:`find_places` without county short forms: a leftmost-longest match in Rust."""
+    names = _index()[0]
+    return [PlaceHit(s, e, text[s:e], names[text[s:e]]) for s, e in _full_name_index().longest(text)]
 
 
 def infer_home(hits: list[PlaceHit]) -> dict[str, Division]:

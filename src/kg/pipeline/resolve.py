@@ -136,13 +136,14 @@ class Resolver:
             self.entities[ekey] = Entity(key=ekey, type=etype, name=name, context=key)
         ent = self.entities[ekey]
         forms = {name, *aliases} | ({m.text} if m else set())
-        best = max(forms | {ent.name}, key=lambda s: (len(s), s))
-        # derived names (中共…委员会, …人民政府, …党工委, a division's name) are canonical as built
-        fixed = key.startswith(("party:", "gov:", "place:")) or ent.name.endswith("党工委")
-        if best != ent.name and not fixed:
-            ent.aliases.add(ent.name)
-            ent.name = best
-        ent.aliases |= forms - {ent.name}
+        if forms != {ent.name}:  # a new spelling: the longest one is the name, the others aliases
+            best = max(forms | {ent.name}, key=lambda s: (len(s), s))
+            # derived names (中共…委员会, …人民政府, …党工委, a division's name) are canonical as built
+            fixed = key.startswith(("party:", "gov:", "place:")) or ent.name.endswith("党工委")
+            if best != ent.name and not fixed:
+                ent.aliases.add(ent.name)
+                ent.name = best
+            ent.aliases |= forms - {ent.name}
         if etype == "Agency" and ent.type == "Organization":
             ent.type = etype
         if m is not None:
@@ -265,8 +266,9 @@ class Resolver:
     def bare_references(self) -> None:
         """高新区, 管委会 … on their own point to the one body of the article that has that suffix."""
         covered = {i for m in self.st.mentions for i in range(m.start, m.end)}
+        names = {o.key: self._normal(self.entities[o.key].name) for o in self.orgs if o.key}
         for word in _BARE:
-            owners = {o.key for o in self.orgs if o.key and self._normal(self.entities[o.key].name).endswith(word)}
+            owners = {key for key, name in names.items() if name.endswith(word)}
             if len(owners) != 1:
                 continue
             (owner,) = owners

@@ -20,6 +20,9 @@ class RJiebaTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
+        if " " not in text:  # most articles: no token carries a trailing space
+            words = rjieba.cut(text)
+            return Doc(self.vocab, words=words, spaces=[False] * len(words))
         words: list[str] = []
         spaces: list[bool] = []
         for word in rjieba.cut(text):
