@@ -15,8 +15,7 @@ from kg.model import Entity, Extraction
 from kg.normalise import MappedText, nfkc, strip_invisible, strip_pinyin
 from kg.pipeline import make_nlp
 from kg.pipeline.state import DocState
-from kg.rdf import iris
-from kg.rdf.mapping import P, literal, to_nquads
+from kg.rdf.mapping import to_nquads
 from kg.serialise import to_rdflib
 
 _PUBLISHER_CLASS = (("公司", "Company"), ("集团", "Company"))
@@ -54,17 +53,24 @@ def _link_publisher(ex: Extraction) -> None:
 
 
 def _originals(article: Article, ex: Extraction) -> dict[str, set[str]]:
-    """Traditional-script spellings of entity names, where the page used them."""
+    """Traditional-script spellings of entity names, where the page used them.
+
+    A name tends to be written the same way at each mention, so each distinct
+    spelling of the page is cleaned up once per article.
+    """
     out: dict[str, set[str]] = {}
-    src = article.source
+    src, clean = article.source, article.clean
+    unsimplified: dict[str, str] = {}  # as the page wrote it -> cleaned up, not yet simplified
     for key, ent in ex.entities.items():
         for span in ent.mentions:
-            s, e = article.clean.source_span(span.start, span.end)
-            clean = article.clean.text[span.start:span.end]
-            if src[s:e] == clean:
+            s, e = clean.source_span(span.start, span.end)
+            written, read = src[s:e], clean.text[span.start:span.end]
+            if written == read:
                 continue  # written as it is read: nothing to clean up, no other spelling
-            raw = strip_pinyin(nfkc(strip_invisible(MappedText.identity(src[s:e])))).text
-            if raw != clean and len(raw) == span.end - span.start:
+            raw = unsimplified.get(written)
+            if raw is None:
+                raw = unsimplified[written] = strip_pinyin(nfkc(strip_invisible(MappedText.identity(written)))).text
+            if raw != read and len(raw) == len(read):
                 out.setdefault(key, set()).add(raw)
     return out
 
@@ -87,14 +93,10 @@ def valid_text(name: str) -> str:
 
 def extract_nquads(path: str | Path, doc_id: str | None = None) -> str:
     """One article file to N-Quads (entity graph + the article's named graph): the fast path."""
+    path = Path(path)
     article, ex = extract_path(path, doc_id)
-    graph, node = iris.article_graph_iri(ex.doc_id), iris.article_iri(ex.doc_id)
-    return to_nquads(ex, article.clean, _originals(article, ex)) + "".join(
-        f"<{node}> {p} {o} <{graph}> .\n" for p, o in (
-            (P["sourceFile"], literal(valid_text(Path(path).name))),
-            (P["contentHash"], literal(content_hash(Path(path)))),
-        )
-    )
+    return to_nquads(ex, article.clean, _originals(article, ex),
+                     source_file=valid_text(path.name), content_hash=content_hash(path))
 
 
 def extract_quads(path: str | Path, doc_id: str | None = None) -> list[ox.Quad]:

@@ -3,6 +3,10 @@
 An IRI is a class path plus a short hash of what identifies the thing (see
 docs/graph-layout.md), so the same input gives the same IRIs on every machine and
 one real-world entity met in two articles gets one IRI.
+
+IRIs are plain strings: the N-Quads mapper writes them as they are, and rdflib and
+Oxigraph take a string wherever they take an IRI. (An rdflib ``Namespace`` lookup
+checks and wraps every IRI; minted per record, that was a tenth of the mapping's time.)
 """
 
 from __future__ import annotations
@@ -10,9 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from rdflib import URIRef
-
-from kg.rdf.namespaces import KGR
+from kg.rdf.namespaces import KGR_IRI
 
 _PATH_OF_TYPE = {
     "Official": "person", "Person": "person",
@@ -33,31 +35,31 @@ def safe_id(text: str) -> str:
     return cleaned or digest(text)
 
 
-def entity_iri(etype: str, identity: str) -> URIRef:
+def entity_iri(etype: str, identity: str) -> str:
     """IRI of an entity of class ``etype`` identified by ``identity`` (its resolution key)."""
-    return KGR[f"{_PATH_OF_TYPE[etype]}/{digest(identity)}"]
+    return f"{KGR_IRI}{_PATH_OF_TYPE[etype]}/{digest(identity)}"
 
 
-def event_iri(name: str, start: str | None) -> URIRef:
-    return KGR[f"event/{digest(name, start or '')}"]
+def event_iri(name: str, start: str | None) -> str:
+    return f"{KGR_IRI}event/{digest(name, start or '')}"
 
 
-def article_iri(doc_id: str) -> URIRef:
-    return KGR[f"article/{safe_id(doc_id)}"]
+def article_iri(doc_id: str) -> str:
+    return f"{KGR_IRI}article/{safe_id(doc_id)}"
 
 
-def article_graph_iri(doc_id: str) -> URIRef:
-    return KGR[f"graph/article/{safe_id(doc_id)}"]
+def article_graph_iri(doc_id: str) -> str:
+    return f"{KGR_IRI}graph/article/{safe_id(doc_id)}"
 
 
-def position_iri(doc_id: str, holder: str, title: str, org: str) -> URIRef:
-    return KGR[f"position/{digest(doc_id, holder, title, org)}"]
+def position_iri(doc_id: str, holder: str, title: str, org: str) -> str:
+    return f"{KGR_IRI}position/{digest(doc_id, holder, title, org)}"
 
 
-def observation_iri(doc_id: str, measure: str, value: str, unit: str, offset: int) -> URIRef:
-    return KGR[f"observation/{digest(doc_id, measure, value, unit, str(offset))}"]
+def observation_iri(doc_id: str, measure: str, value: str, unit: str, offset: int) -> str:
+    return f"{KGR_IRI}observation/{digest(doc_id, measure, value, unit, str(offset))}"
 
 
-def statement_iri(doc_id: str, s: str, p: str, o: str, offset: int) -> URIRef:
+def statement_iri(doc_id: str, s: str, p: str, o: str, offset: int) -> str:
     """One evidence node per relation and sentence: a fact stated twice has two sources."""
-    return KGR[f"statement/{digest(doc_id, s, p, o, str(offset))}"]
+    return f"{KGR_IRI}statement/{digest(doc_id, s, p, o, str(offset))}"

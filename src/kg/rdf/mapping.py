@@ -10,11 +10,15 @@ The output is N-Quads text, written directly: a corpus build maps every article,
 and building rdflib graphs (a third of the extraction time) or even Oxigraph term
 objects (6 µs a quad) cost more than the rules. Oxigraph parses it back in Rust
 (:func:`kg.extract.extract_quads`), and the store loads it as is.
+
+An article has some 500 quads, so the writing itself is kept lean: every ontology
+term is made once, in N-Quads syntax, at import; each record's quads are written by
+one f-string over those terms rather than by a call per quad or per term; and what
+several quads share after their subject (the evidence of one sentence, say) is made
+once per article.
 """
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from kg.model import Entity, Extraction, Span
 from kg.normalise import MappedText
@@ -24,7 +28,7 @@ from kg.rdf.namespaces import ENTITY_GRAPH, KG, PREFIXES
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _iri(iri: object) -> str:
+def _iri(iri: str) -> str:
     """An IRI in N-Quads syntax (ours are ASCII without spaces or angle brackets)."""
     return f"<{iri}>"
 
@@ -38,14 +42,11 @@ def _ns(prefix: str, name: str) -> str:
     return _iri(PREFIXES[prefix] + name)
 
 
-def literal(text: str, *, lang: str | None = None, datatype: str | None = None) -> str:
-    """A literal in N-Quads syntax: a plain string, a language-tagged one, or a typed one."""
+def _escaped(text: str) -> str:
+    """Text as it goes between a literal's quotes (most text needs no escape: test first)."""
     if '"' in text or "\\" in text or "\n" in text or "\r" in text:
-        text = text.translate(_ESCAPES)
-    quoted = f'"{text}"'
-    if lang:
-        return f"{quoted}@{lang}"
-    return f"{quoted}^^{datatype}" if datatype else quoted
+        return text.translate(_ESCAPES)
+    return text
 
 
 RDF_TYPE, RDFS_LABEL, SKOS_ALT = _ns("rdf", "type"), _ns("rdfs", "label"), _ns("skos", "altLabel")
@@ -54,7 +55,9 @@ RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = _ns("rdf", "subject"), _ns("rdf", "pred
 DERIVED_FROM = _ns("prov", "wasDerivedFrom")
 XSD_INTEGER, XSD_DECIMAL, XSD_BOOLEAN = _ns("xsd", "integer"), _ns("xsd", "decimal"), _ns("xsd", "boolean")
 _DATE_TYPES = {19: _ns("xsd", "dateTime"), 10: _ns("xsd", "date"), 7: _ns("xsd", "gYearMonth"), 4: _ns("xsd", "gYear")}
-_TRUE = literal("true", datatype=XSD_BOOLEAN)
+_TRUE = f'"true"^^{XSD_BOOLEAN}'
+IN_ENTITY_GRAPH = f" {_iri(ENTITY_GRAPH)} .\n"
+"""The end of every quad of the shared entity graph: its graph term and the full stop."""
 
 _CLASSES = {
     "Official": ("Official", "Person"), "Person": ("Person",),
@@ -77,139 +80,155 @@ P = {name: _kg(name) for name in (
 def date_literal(value: str) -> str:
     """A date of the precision the text gives: xsd:dateTime, date, gYearMonth or gYear."""
     dtype = _DATE_TYPES[19] if "T" in value else _DATE_TYPES.get(len(value), _DATE_TYPES[10])
-    return literal(value, datatype=dtype)
+    return f'"{_escaped(value)}"^^{dtype}'
 
 
 def _zh(text: str) -> str:
-    return literal(text, lang="zh")
+    return f'"{_escaped(text)}"@zh'
+
+
+def _string(text: str) -> str:
+    return f'"{_escaped(text)}"'
 
 
 def _integer(n: int) -> str:
-    return literal(str(n), datatype=XSD_INTEGER)
+    return f'"{n}"^^{XSD_INTEGER}'
 
 
 class _Mapper:
+    """One article's quads as N-Quads lines, in a fixed order (the output is compared byte for byte).
+
+    Terms are kept in N-Quads syntax throughout: ``self.iri`` maps a record key to its
+    ``<IRI>``, ``self.end`` ends every quad of the article's graph. A *tail* is a quad
+    without its subject, made once when several subjects share it.
+    """
+
     def __init__(self, ex: Extraction, text: MappedText, originals: dict[str, set[str]]) -> None:
         self.ex, self.text, self.originals = ex, text, originals
         self.lines: list[str] = []
-        self.eg = _iri(ENTITY_GRAPH)
         self.ag = _iri(iris.article_graph_iri(ex.doc_id))
+        self.end = f" {self.ag} .\n"
         self.article = _iri(iris.article_iri(ex.doc_id))
+        self.derived_tail = f" {DERIVED_FROM} {self.article}{self.end}"
         self.iri: dict[str, str] = {}
+        self.sentences: dict[tuple[int, int], tuple[str, str, str]] = {}
 
-    def entity_fact(self, s: str, p: str, o: str) -> None:
-        """A quad of the shared entity graph (terms in N-Quads syntax)."""
-        self.lines.append(f"{s} {p} {o} {self.eg} .\n")
+    def provenance(self, node: str, span: Span) -> str:
+        """Where a fact came from: the article, the sentence and its offsets in the original.
 
-    def fact(self, s: str, p: str, o: str) -> None:
-        """A quad of the article's own graph (terms in N-Quads syntax)."""
-        self.lines.append(f"{s} {p} {o} {self.ag} .\n")
-
-    def provenance(self, node: str, span: Span) -> None:
-        """Where a fact came from: the article, the sentence and its offsets in the original."""
-        s, e = self.text.source_span(span.start, span.end)
-        self.fact(node, DERIVED_FROM, self.article)
-        self.fact(node, P["evidence"], literal(self.text.text[span.start:span.end]))
-        self.fact(node, P["charStart"], _integer(s))
-        self.fact(node, P["charEnd"], _integer(e))
+        A sentence is the evidence of several facts, so the tails of these quads are
+        made once per sentence.
+        """
+        tails = self.sentences.get((span.start, span.end))
+        if tails is None:
+            s, e = self.text.source_span(span.start, span.end)
+            g = self.end
+            tails = (f" {P['evidence']} {_string(self.text.text[span.start:span.end])}{g}",
+                     f" {P['charStart']} {_integer(s)}{g}", f" {P['charEnd']} {_integer(e)}{g}")
+            self.sentences[span.start, span.end] = tails
+        evidence, start, end = tails
+        return f"{node}{self.derived_tail}{node}{evidence}{node}{start}{node}{end}"
 
     def entity(self, key: str, ent: Entity) -> None:
-        node = _iri(iris.entity_iri(ent.type, ent.context or ent.name))
-        self.iri[key] = node
+        identity = ent.context or ent.name
+        node = self.iri[key] = _iri(iris.entity_iri(ent.type, identity))
+        add, eg = self.lines.append, IN_ENTITY_GRAPH
         for cls in _CLASS_NODES[ent.type]:
-            self.entity_fact(node, RDF_TYPE, cls)
-        self.entity_fact(node, RDFS_LABEL, _zh(ent.name))
+            add(f"{node} {RDF_TYPE} {cls}{eg}")
+        add(f"{node} {RDFS_LABEL} {_zh(ent.name)}{eg}")
         for alias in sorted(ent.aliases):
-            self.entity_fact(node, SKOS_ALT, _zh(alias))
+            add(f"{node} {SKOS_ALT} {_zh(alias)}{eg}")
         for original in sorted(self.originals.get(key, ())):
-            self.entity_fact(node, RDFS_LABEL, literal(original, lang="zh-Hant"))
-        self.fact(node, P["mentionedIn"], self.article)
-        self.fact(node, P["resolutionKey"], literal(ent.context or ent.name))
+            add(f'{node} {RDFS_LABEL} "{_escaped(original)}"@zh-Hant{eg}')
+        add(f"{node} {P['mentionedIn']} {self.article}{self.end}"
+            f"{node} {P['resolutionKey']} {_string(identity)}{self.end}")
 
     def identifications(self) -> None:
         """The body each person was told apart by: why two articles' namesakes are one node or two."""
         for key in sorted(self.ex.entities):
             body = self.ex.entities[key].identified_by
             if body and body in self.iri:
-                self.fact(self.iri[key], P["identifiedBy"], self.iri[body])
+                self.lines.append(f"{self.iri[key]} {P['identifiedBy']} {self.iri[body]}{self.end}")
 
     def article_iri(self) -> None:
-        meta, a = self.ex.meta, self.article
-        self.fact(a, RDF_TYPE, P["Article"])
-        self.fact(self.ag, DERIVED_FROM, a)
+        meta, a, g, add = self.ex.meta, self.article, self.end, self.lines.append
+        add(f"{a} {RDF_TYPE} {P['Article']}{g}{self.ag} {DERIVED_FROM} {a}{g}")
         if meta.headline:
-            self.fact(a, P["headline"], _zh(meta.headline))
+            add(f"{a} {P['headline']} {_zh(meta.headline)}{g}")
         if meta.date_published:
-            self.fact(a, P["datePublished"], date_literal(meta.date_published))
+            add(f"{a} {P['datePublished']} {date_literal(meta.date_published)}{g}")
         if meta.source_name:
-            self.fact(a, P["sourceName"], literal(meta.source_name))
+            add(f"{a} {P['sourceName']} {_string(meta.source_name)}{g}")
         if meta.author:
-            self.fact(a, P["author"], literal(meta.author))
+            add(f"{a} {P['author']} {_string(meta.author)}{g}")
         if meta.publisher and meta.publisher in self.iri:
-            self.fact(a, P["publisher"], self.iri[meta.publisher])
+            add(f"{a} {P['publisher']} {self.iri[meta.publisher]}{g}")
 
     def events(self) -> None:
+        g, eg, add = self.end, IN_ENTITY_GRAPH, self.lines.append
         for key in sorted(self.ex.events):
             ev = self.ex.events[key]
-            node = _iri(iris.event_iri(ev.name, ev.start))
-            self.iri[key] = node
-            self.entity_fact(node, RDF_TYPE, P["Event"])
-            self.entity_fact(node, RDFS_LABEL, _zh(ev.name))
+            node = self.iri[key] = _iri(iris.event_iri(ev.name, ev.start))
+            add(f"{node} {RDF_TYPE} {P['Event']}{eg}{node} {RDFS_LABEL} {_zh(ev.name)}{eg}")
             for alias in sorted(ev.aliases - {ev.name}):
-                self.entity_fact(node, SKOS_ALT, _zh(alias))
-            self.fact(node, P["eventKind"], _zh(ev.kind))
+                add(f"{node} {SKOS_ALT} {_zh(alias)}{eg}")
+            add(f"{node} {P['eventKind']} {_zh(ev.kind)}{g}")
             if ev.start:
-                self.fact(node, P["startDate"], date_literal(ev.start))
+                add(f"{node} {P['startDate']} {date_literal(ev.start)}{g}")
             if ev.end:
-                self.fact(node, P["endDate"], date_literal(ev.end))
-            self.provenance(node, ev.evidence)
+                add(f"{node} {P['endDate']} {date_literal(ev.end)}{g}")
+            add(self.provenance(node, ev.evidence))
 
     def positions(self) -> None:
         attested = self.ex.meta.date_published
+        attested_tail = f" {P['attestedOn']} {date_literal(attested[:10])}{self.end}" if attested else ""
+        g, add = self.end, self.lines.append
         for pos in self.ex.positions:
             h, o = self.iri[pos.holder], self.iri[pos.organization]
             node = _iri(iris.position_iri(self.ex.doc_id, h[1:-1], pos.title, o[1:-1]))
-            self.fact(node, RDF_TYPE, P["Position"])
-            self.fact(node, P["holder"], h)
-            self.fact(h, P["holdsPosition"], node)
-            self.fact(node, P["organization"], o)
-            self.fact(node, P["title"], _zh(pos.title))
+            add(f"{node} {RDF_TYPE} {P['Position']}{g}{node} {P['holder']} {h}{g}{h} {P['holdsPosition']} {node}{g}"
+                f"{node} {P['organization']} {o}{g}{node} {P['title']} {_zh(pos.title)}{g}")
             if pos.past:
-                self.fact(node, P["isPast"], _TRUE)
-            if attested:
-                self.fact(node, P["attestedOn"], date_literal(attested[:10]))
-            self.provenance(node, pos.evidence)
+                add(f"{node} {P['isPast']} {_TRUE}{g}")
+            if attested_tail:
+                add(f"{node}{attested_tail}")
+            add(self.provenance(node, pos.evidence))
 
     def relations(self) -> None:
+        g, add = self.end, self.lines.append
         for rel in self.ex.relations:
             s, o, p = self.iri[rel.s], self.iri[rel.o], P[rel.p]
-            (self.entity_fact if rel.p in _ENTITY_RELATIONS else self.fact)(s, p, o)
             stmt = _iri(iris.statement_iri(self.ex.doc_id, s[1:-1], rel.p, o[1:-1], rel.evidence.start))
-            self.fact(stmt, RDF_TYPE, RDF_STATEMENT)
-            self.fact(stmt, RDF_SUBJECT, s)
-            self.fact(stmt, RDF_PREDICATE, p)
-            self.fact(stmt, RDF_OBJECT, o)
-            self.provenance(stmt, rel.evidence)
+            add(f"{s} {p} {o}{IN_ENTITY_GRAPH if rel.p in _ENTITY_RELATIONS else g}"
+                f"{stmt} {RDF_TYPE} {RDF_STATEMENT}{g}{stmt} {RDF_SUBJECT} {s}{g}"
+                f"{stmt} {RDF_PREDICATE} {p}{g}{stmt} {RDF_OBJECT} {o}{g}")
+            add(self.provenance(stmt, rel.evidence))
 
     def observations(self) -> None:
+        g, add = self.end, self.lines.append
         for ob in self.ex.observations:
             node = _iri(iris.observation_iri(self.ex.doc_id, ob.measure, str(ob.value), ob.unit, ob.evidence.start))
-            self.fact(node, RDF_TYPE, P["Observation"])
-            self.fact(node, P["measure"], _zh(ob.measure))
-            self.fact(node, P["value"], literal(format(Decimal(ob.value), "f"), datatype=XSD_DECIMAL))
-            self.fact(node, P["unit"], literal(ob.unit))
-            self.fact(node, P["surfaceForm"], literal(ob.surface))
+            add(f"{node} {RDF_TYPE} {P['Observation']}{g}{node} {P['measure']} {_zh(ob.measure)}{g}"
+                f'{node} {P["value"]} "{ob.value:f}"^^{XSD_DECIMAL}{g}'
+                f"{node} {P['unit']} {_string(ob.unit)}{g}{node} {P['surfaceForm']} {_string(ob.surface)}{g}")
             if ob.period:
-                self.fact(node, P["refPeriod"], date_literal(ob.period))
+                add(f"{node} {P['refPeriod']} {date_literal(ob.period)}{g}")
             if ob.area and ob.area in self.iri:
-                self.fact(node, P["area"], self.iri[ob.area])
+                add(f"{node} {P['area']} {self.iri[ob.area]}{g}")
             if ob.about and ob.about in self.iri:
-                self.fact(node, P["about"], self.iri[ob.about])
+                add(f"{node} {P['about']} {self.iri[ob.about]}{g}")
             if ob.qualifier:
-                self.fact(node, P["qualifier"], _zh(ob.qualifier))
-            self.provenance(node, ob.evidence)
+                add(f"{node} {P['qualifier']} {_zh(ob.qualifier)}{g}")
+            add(self.provenance(node, ob.evidence))
 
-    def run(self) -> str:
+    def input_file(self, name: str | None, content_hash: str | None) -> None:
+        """The file the article was read from, and the SHA-256 of its bytes that incremental builds compare."""
+        if name is not None:
+            self.lines.append(f"{self.article} {P['sourceFile']} {_string(name)}{self.end}")
+        if content_hash is not None:
+            self.lines.append(f"{self.article} {P['contentHash']} {_string(content_hash)}{self.end}")
+
+    def records(self) -> None:
         for key in sorted(self.ex.entities):
             self.entity(key, self.ex.entities[key])
         self.identifications()
@@ -218,9 +237,16 @@ class _Mapper:
         self.positions()
         self.relations()
         self.observations()
-        return "".join(self.lines)
 
 
-def to_nquads(ex: Extraction, text: MappedText, originals: dict[str, set[str]] | None = None) -> str:
-    """The RDF of one article as N-Quads: the entity graph's quads and the article graph's."""
-    return _Mapper(ex, text, originals or {}).run()
+def to_nquads(ex: Extraction, text: MappedText, originals: dict[str, set[str]] | None = None, *,
+              source_file: str | None = None, content_hash: str | None = None) -> str:
+    """The RDF of one article as N-Quads: the entity graph's quads and the article graph's.
+
+    ``source_file`` and ``content_hash`` describe the input file (``kg:sourceFile``,
+    ``kg:contentHash``); its quads come last, in the one string the article is written to.
+    """
+    mapper = _Mapper(ex, text, originals or {})
+    mapper.records()
+    mapper.input_file(source_file, content_hash)
+    return "".join(mapper.lines)
