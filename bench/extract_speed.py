@@ -15,7 +15,11 @@ all six surface forms). Each round times, on the same articles:
 It prints articles/s and clean chars/s of each (medians over the rounds) and the
 ratios extraction / segmentation at 1 process and at 2 (each against the segmenter
 given the same number of processes), plus 2-process extraction against 1-process
-segmentation. A benchmark, not a test: numbers go to bench/RESULTS.md.
+segmentation. With ``--stages`` it then prints where one process spends its time per
+article: reading and normalising, ``make_doc``, each pipeline component, and the rest
+of :func:`kg.extract.extract_nquads` (publisher, original spellings, N-Quads), each
+timed on its own with ``process_time``. A benchmark, not a test: numbers go to
+bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -65,6 +69,35 @@ def segment(text: str) -> int:
     return len(_stock(text))
 
 
+def stages(files: list[Path], rounds: int) -> dict[str, float]:
+    """CPU seconds per article of each stage of the extraction, over ``rounds`` passes."""
+    from kg.extract import extract_nquads
+    from kg.ingest import load
+    from kg.pipeline import make_nlp
+    from kg.pipeline.state import DocState
+
+    nlp = make_nlp()
+    spent, whole = dict.fromkeys(["read and normalise", "make_doc", *nlp.pipe_names], 0.0), 0.0
+    for _ in range(rounds):
+        for f in files:
+            start = time.process_time()
+            article = load(f)
+            spent["read and normalise"] += time.process_time() - start
+            start = time.process_time()
+            doc = nlp.make_doc(article.clean.text)
+            spent["make_doc"] += time.process_time() - start
+            doc._.kg = DocState(doc_id=f.stem, meta=article.meta, text=article.clean.text)
+            for name, component in nlp.pipeline:
+                start = time.process_time()
+                doc = component(doc)
+                spent[name] += time.process_time() - start
+            start = time.process_time()
+            extract_nquads(f, f.stem)
+            whole += time.process_time() - start
+    spent["rest (N-Quads, spellings)"] = max(0.0, whole - sum(spent.values()))
+    return {k: v / (rounds * len(files)) for k, v in spent.items()}
+
+
 def timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
@@ -77,6 +110,7 @@ def main() -> None:
     ap.add_argument("--generated", type=int, default=600)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--stages", action="store_true", help="then time each stage of the extraction")
     args = ap.parse_args()
     from kg.ingest import load
 
@@ -107,6 +141,12 @@ def main() -> None:
     print(f"ratio extraction / segmentation, 1 process each: {t['seg1'] / t['ext1']:.2f}")
     print(f"ratio extraction / segmentation, 2 processes each: {t['seg2'] / t['ext2']:.2f}")
     print(f"ratio extraction on 2 processes / segmentation on 1: {t['seg1'] / t['ext2']:.2f}")
+    if args.stages:
+        with tempfile.TemporaryDirectory() as scratch:
+            files = articles(args.inputs, args.generated, args.seed, Path(scratch))
+            per = stages(files, args.rounds)
+        print("CPU ms per article, one process: " + ", ".join(f"{k} {v * 1000:.2f}" for k, v in per.items())
+              + f"; total {sum(per.values()) * 1000:.2f}")
 
 
 if __name__ == "__main__":
