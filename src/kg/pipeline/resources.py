@@ -116,9 +116,9 @@ def alternation(ws: Iterable[str]) -> str:
 def lengths_by_first(vocab: Iterable[str]) -> dict[str, tuple[int, ...]]:
     """First character → the lengths of the words starting with it, longest first.
 
-    Longest-match scans look up only the lengths some word of that first character
-    has, instead of every length at every position: the scans are the hot loop of
-    extraction, and most characters start no word at all.
+    A lookup at a known position (the word after a name, a modifier in front of one)
+    tries only the lengths some word of that first character has, not every length;
+    scans over a whole text use :class:`WordIndex` instead.
     """
     out: dict[str, set[int]] = {}
     for w in vocab:
