@@ -71,7 +71,7 @@ class Resolver:
         self.entities: dict[str, Entity] = {}
         self.by_key: dict[str, str] = {}
         self.relations: list[Relation] = []
-        self._org_index: tuple[list[Mention], int, list[int], list[int]] | None = None
+        self._org_index: tuple[list[Mention], int, list[int], list[int], int] | None = None
 
     # -- keys and names ---------------------------------------------------------
 
@@ -192,16 +192,21 @@ class Resolver:
 
     def _inner_orgs(self, m: Mention) -> list[Mention]:
         """Organisation mentions inside ``m``'s name, in ``self.orgs`` order."""
-        by_start, starts = self._orgs_by_start()
+        by_start, starts, _ = self._orgs_by_start()
         inside = by_start[bisect_left(starts, m.start):bisect_left(starts, m.end)]
         return [self.orgs[i] for i in sorted(i for i in inside if self.orgs[i] is not m and self.orgs[i].end < m.end)]
 
-    def _orgs_by_start(self) -> tuple[list[int], list[int]]:
-        """Indexes into ``self.orgs`` sorted by start, and the starts: rebuilt when ``orgs`` changes."""
+    def _orgs_by_start(self) -> tuple[list[int], list[int], int]:
+        """Indexes into ``self.orgs`` sorted by start, the starts, and the longest name's length.
+
+        Rebuilt when ``orgs`` changes; kept because every place and organisation asks
+        (a scan per question made a mention-dense 1 MB article quadratic).
+        """
         if self._org_index is None or self._org_index[0] is not self.orgs or len(self.orgs) != self._org_index[1]:
             order = sorted(range(len(self.orgs)), key=lambda i: self.orgs[i].start)
-            self._org_index = (self.orgs, len(self.orgs), order, [self.orgs[i].start for i in order])
-        return self._org_index[2], self._org_index[3]
+            longest = max((o.end - o.start for o in self.orgs), default=0)
+            self._org_index = (self.orgs, len(self.orgs), order, [self.orgs[i].start for i in order], longest)
+        return self._org_index[2], self._org_index[3], self._org_index[4]
 
     def _relate(self, s: str | None, p: str, o: str | None, m: Mention) -> None:
         if s and o and s != o:
@@ -283,8 +288,7 @@ class Resolver:
     def _drop_nested_duplicates(self) -> None:
         """A company inside a company's name (某某股份有限公司某某分公司) is not a second entity."""
         groups = {"Company": "Company", "Organization": "Organization"}
-        by_start, starts = self._orgs_by_start()
-        longest = max((o.end - o.start for o in self.orgs), default=0)
+        by_start, starts, longest = self._orgs_by_start()
 
         def nested(m: Mention) -> bool:
             # an enclosing name starts at most `longest` before m ends, and not after m starts
@@ -299,8 +303,7 @@ class Resolver:
         """Places named on their own, or inside a park's or a body's name (where locatedIn needs them)."""
         if p.division is None or p.division.level == "nation":
             return False
-        by_start, starts = self._orgs_by_start()
-        longest = max((o.end - o.start for o in self.orgs), default=0)
+        by_start, starts, longest = self._orgs_by_start()
         window = by_start[bisect_left(starts, p.end - longest):bisect_right(starts, p.start)]
         hosts = [o for o in (self.orgs[i] for i in window) if p.end <= o.end]
         return not hosts or any(o.cls in ("Park", "Agency") for o in hosts)
