@@ -117,6 +117,13 @@ DEPTS = ("科技局", "科技厅", "发展和改革委员会", "工业和信息�
 UNITS = ("高新处", "成果转化处", "区域创新处", "政策法规处", "办公室", "人事处")
 PLACES = ("省", "市", "区", "县")
 PARKS = ("高新技术产业开发区", "创业园", "科技园", "经济技术开发区")
+# Names by kind: {s} a family name, {n} the entity's number, {w} a word drawn from the list
+# (agencies draw a division's or a department's word; a kind not here is a place).
+NAME_PATTERNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "official": ("{s}某{n}", ()), "person": ("{s}某某{n}", ()),
+    "company": ("某某{n}号科技有限公司", ()), "organization": ("某某{n}号创新创业协会", ()),
+    "park": ("某某{n}号{w}", PARKS),
+}
 EVENT_KINDS = ("调研", "考察", "视察", "座谈会", "推介会", "论坛", "大赛", "会议", "活动周", "签约仪式")
 INSPECTIONS = ("调研", "考察", "视察")
 MEASURES = (
@@ -174,20 +181,12 @@ class Corpus:
         return node, True
 
     def _entity_name(self, kind: str, number: int, division: bool) -> str:
-        rng = self.rng
-        if kind == "official":
-            return f"{SURNAMES[number % len(SURNAMES)]}某{number}"
-        if kind == "person":
-            return f"{SURNAMES[number % len(SURNAMES)]}某某{number}"
         if kind == "agency":
-            return f"某某{number}号{rng.choice(UNITS) if division else rng.choice(DEPTS)}"
-        if kind == "company":
-            return f"某某{number}号科技有限公司"
-        if kind == "organization":
-            return f"某某{number}号创新创业协会"
-        if kind == "park":
-            return f"某某{number}号{rng.choice(PARKS)}"
-        return f"某某{number}{rng.choice(PLACES)}"
+            pattern, words = "某某{n}号{w}", UNITS if division else DEPTS
+        else:
+            pattern, words = NAME_PATTERNS.get(kind, ("某某{n}{w}", PLACES))
+        word = self.rng.choice(words) if words else ""
+        return pattern.format(s=SURNAMES[number % len(SURNAMES)], n=number, w=word)
 
     def article(self, a: int) -> list[str]:
         """The lines one more article adds: its own graph, and the entity graph's new facts."""

@@ -207,7 +207,7 @@ def _changed(store: Store, todo: list[Source], report: BuildReport, fresh: bool)
     known = {} if fresh else stored_hashes(store)
     pending = []
     for s in todo:
-        graph = str(iris.article_graph_iri(s.doc_id))
+        graph = iris.article_graph_iri(s.doc_id)
         if known.get(graph) == content_hash(s.path):
             report.unchanged.append(graph)
         else:
@@ -223,7 +223,7 @@ def _store_article(store: Store, source: Source, data: bytes, endpoint: str | No
     """Write the ``n``-th article's N-Quads to the store (and first to the endpoint); return its graph."""
     if n and n % FLUSH_EVERY == 0:
         store.flush()
-    graph = str(iris.article_graph_iri(source.doc_id))
+    graph = iris.article_graph_iri(source.doc_id)
     if endpoint is not None:
         push_article(endpoint, graph, list(ox.parse(data, format=ox.RdfFormat.N_QUADS)))
     store.replace_article(graph, data)

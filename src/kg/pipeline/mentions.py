@@ -96,11 +96,7 @@ def find_titles(text: str, start: int, end: int, places: list[Mention], found: _
 @cache
 def _stop_lengths() -> dict[str, tuple[int, ...]]:
     """Last character → the lengths (five at most, longest first) of the stop words ending in it."""
-    out: dict[str, set[int]] = {}
-    for w in stopwords():
-        if 0 < len(w) <= 5:
-            out.setdefault(w[-1], set()).add(len(w))
-    return {c: tuple(sorted(ns, reverse=True)) for c, ns in out.items()}
+    return lengths_by_first(w[::-1] for w in stopwords() if len(w) <= 5)
 
 
 def _ends_with_stop(text: str, pos: int, lo: int) -> str | None:
