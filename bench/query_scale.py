@@ -10,17 +10,19 @@ and ``kg.rdf.mapping`` write them: the entity graph (types with their contract
 superclass, one ``rdfs:label @zh``, some ``skos:altLabel`` and ``@zh-Hant`` labels,
 ``kg:subOrganizationOf`` / ``kg:manages`` / ``kg:locatedIn`` written once) and one named
 graph per article (the ``kg:Article`` node and its metadata; ``kg:mentionedIn`` and
-``kg:resolutionKey`` of every entity it names, ``kg:identifiedBy`` of persons; positions,
-events with their kind, dates and links, observations, and an ``rdf:Statement`` with
-its evidence sentence and offsets for every relation, event links included, as the
-mapper does). Entities appear as a news stream would have them: each article reuses
+``kg:resolutionKey`` of every entity it names, ``kg:identifiedBy`` of persons; positions
+with their ``kg:post`` (each post's own facts once in the entity graph), events with
+their kind, dates, ``kg:year`` and links, observations with their ``kg:year``, and an
+``rdf:Statement`` with its evidence sentence and offsets for every relation, event
+links included, as the mapper does). Entities appear as a news stream would have them: each article reuses
 earlier officials, agencies, parks and places (a few very often, most now and then)
 and introduces some new ones; events are sometimes reported again by a later article
 (which then repeats their kind and date in its own graph). The 1M corpus is the first
 articles of the 10M one, so a parameter value taken from the 1M data is also in the
 10M data. bench/view_settle.py's ``synthetic`` builds an rdflib Dataset, which takes
 minutes and gigabytes at 10M quads; this one streams N-Quads text straight to
-Oxigraph's bulk loader, and shares view_settle's names and titles.
+Oxigraph's bulk loader, and shares view_settle's names and titles. Each store is then
+compacted (``Store.optimize``), as ``kg build`` leaves a store it has filled.
 
 Timing. Each ``queries/*.rq`` present when the script runs goes through the code path
 of ``kg query NAME --store S --param k=v``: the store opened read-only,
@@ -30,7 +32,7 @@ listing), and once per ``--param`` line of its header comment (``a=… or b=…`
 runs), with values a user could type, taken from the middle row of the whole listing
 at 1M. One warm-up, then the median of ``--runs`` (5) runs, at 1M and 10M. rdflib: the
 1M data in an in-memory ``Dataset(default_union=True)`` (as ``kg.evaluate`` reads
-graphs), the same query text with the same bindings (``initBindings``), one warm-up
+graphs), the very text ``run_query`` sends (parameters as its ``VALUES`` row), one warm-up
 and the median of ``--rdflib-runs`` (3); any single run stopped at ``--cap`` (120 s).
 A warm-up slower than ``--slow`` (60 s: whole listings at 10M) is taken as the only
 run, marked ¹ in the table.
@@ -57,11 +59,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Literal, URIRef, Variable
+from rdflib import Dataset
 from view_settle import SURNAMES, TITLES
 
 from kg.paths import queries_dir
-from kg.query import QueryResult, load_query, parse_params, run_query
+from kg.query import QueryResult, bind_values, load_query, parse_params, run_query
 from kg.rdf.namespaces import KG_IRI, KGR_IRI, PREFIXES
 from kg.store import Store
 
@@ -70,6 +72,8 @@ SIZES = {"1M": 1_000_000, "10M": 10_000_000}
 WORK = Path("/tmp/kg-query-scale")
 RUNS, RDFLIB_RUNS, CAP_S, SLOW_S = 5, 3, 120.0, 60.0
 TARGET_MS = 50.0
+LAYOUT = 2
+"""The generated data's layout; stores of another are made afresh. 2: kg:year, kg:Post; compacted."""
 
 # Terms, spelled as N-Quads.
 XSD = PREFIXES["xsd"]
@@ -158,6 +162,7 @@ class Corpus:
         self.root: dict[str, str] = {}  # agency → the top of its subOrganizationOf chain
         self.body: dict[str, str] = {}  # person → the body telling it apart from namesakes
         self.events: list[tuple[str, str, str]] = []  # (iri, kind, start)
+        self.posts: set[str] = set()  # kg:Post nodes whose facts are in the entity graph
         self.shape = Shape()
 
     def _iri(self, path: str, key: str) -> str:
@@ -276,11 +281,18 @@ class Corpus:
                 )
                 title = rng.choice((*TITLES, "厅长", "副厅长", "董事长", "总经理"))
                 pos = self._iri("position", f"{doc} {h} {title} {org} {next(serial)}")
+                post = self._iri("post", f"{org} {title}")
+                if post not in self.posts:
+                    self.posts.add(post)
+                    ent(post, RDF_TYPE, kg("Post"))
+                    ent(post, kg("postIn"), org)
+                    ent(post, kg("postTitle"), zh(title))
                 add(pos, RDF_TYPE, kg("Position"))
                 add(pos, kg("holder"), h)
                 add(h, kg("holdsPosition"), pos)
                 add(pos, kg("organization"), org)
                 add(pos, kg("title"), zh(title))
+                add(pos, kg("post"), post)
                 if rng.random() < 0.1:
                     add(pos, kg("isPast"), typed("true", "boolean"))
                 add(pos, kg("attestedOn"), dated(day))
@@ -299,6 +311,7 @@ class Corpus:
                 reported.add(node)
                 add(node, kg("eventKind"), zh(kind))
                 add(node, kg("startDate"), dated(start))
+                add(node, kg("year"), typed(start[:4], "integer"))
                 evidence(node, f"此前，{self.name[node]}。")
                 relation(node, "participant", rng.choice(people), entity_graph=False)
                 continue
@@ -322,6 +335,7 @@ class Corpus:
                 ent(node, ALT, zh(f"{name}活动"))
             add(node, kg("eventKind"), zh(kind))
             add(node, kg("startDate"), dated(start))
+            add(node, kg("year"), typed(start[:4], "integer"))
             if len(start) == 10 and rng.random() < 0.15:
                 add(node, kg("endDate"), dated(f"{start[:8]}{min(28, int(start[8:]) + rng.randint(1, 3)):02d}"))
             evidence(node, f"{start}，{name}举行。")
@@ -354,6 +368,7 @@ class Corpus:
             add(node, kg("surfaceForm"), plain(f"{value}{unit}"))
             if rng.random() < 0.95:
                 add(node, kg("refPeriod"), dated(period))
+                add(node, kg("year"), typed(period[:4], "integer"))
             if rng.random() < 0.9:
                 add(node, kg("area"), rng.choice(areas))
             if rng.random() < 0.2 and venues:
@@ -444,11 +459,11 @@ def generate(work: Path, seed: int) -> dict[str, Shape]:
 
 
 def prepare(work: Path, seed: int, fresh: bool) -> dict[str, Shape]:
-    """Generate and bulk-load the stores, or reuse those of an earlier run with the same seed."""
+    """Generate, bulk-load and compact the stores, or reuse those of an earlier run with the same seed and layout."""
     marker = work / "shapes.json"
     if not fresh and marker.exists():
         saved = json.loads(marker.read_text())
-        if saved.get("seed") == seed and set(saved["shapes"]) == set(SIZES):
+        if saved.get("seed") == seed and saved.get("layout") == LAYOUT and set(saved["shapes"]) == set(SIZES):
             return {label: Shape(**s) for label, s in saved["shapes"].items()}
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -461,13 +476,14 @@ def prepare(work: Path, seed: int, fresh: bool) -> dict[str, Shape]:
         store = Store(work / f"store-{label}")
         store.oxigraph.bulk_load(path=str(work / f"{label}.nq"), format=ox.RdfFormat.N_QUADS)
         store.oxigraph.flush()
+        store.optimize()  # as kg build leaves a store it has filled (Store.optimize)
         loaded = len(store)
         store.close()
         assert loaded == shapes[label].quads, f"{label}: {loaded} quads in the store, {shapes[label].quads} written"
         print(f"bulk-loaded {label} into {work / f'store-{label}'} in {time.perf_counter() - start:.0f} s", flush=True)
         if label != "1M":
             (work / f"{label}.nq").unlink()  # only the 1M file is read again (rdflib)
-    marker.write_text(json.dumps({"seed": seed, "shapes": {k: asdict(v) for k, v in shapes.items()}}))
+    marker.write_text(json.dumps({"seed": seed, "layout": LAYOUT, "shapes": {k: asdict(v) for k, v in shapes.items()}}))
     return shapes
 
 
@@ -544,27 +560,17 @@ def _alarm(signum: int, frame: object) -> None:
     raise _Timeout
 
 
-def rdflib_term(term: ox.NamedNode | ox.Literal) -> URIRef | Literal:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == f"{XSD}string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 def time_rdflib(ds: Dataset, case: Case, runs: int, cap: float, slow: float) -> None:
     """The same query on rdflib, timed as :func:`time_oxigraph`; a run over ``cap`` seconds is stopped."""
-    text = load_query(case.name).text
-    bindings = {Variable(name): rdflib_term(term) for name, term in parse_params(case.params).items()}
+    query, params = load_query(case.name), parse_params(case.params)
+    text = bind_values(query, params) if params else query.text  # the text kg runs
     signal.signal(signal.SIGALRM, _alarm)
     times: list[float] = []
     for i in range(runs + 1):
         signal.setitimer(signal.ITIMER_REAL, cap)
         start = time.perf_counter()
         try:
-            rows = len(list(ds.query(text, initNs=PREFIXES, initBindings=bindings)))
+            rows = len(list(ds.query(text, initNs=PREFIXES)))
         except _Timeout:
             case.capped = True
             break

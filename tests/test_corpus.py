@@ -112,7 +112,7 @@ def test_fail_mode_writes_nothing_when_a_late_article_fails_extraction(folder: P
 
 def test_progress_is_extraction_then_storing(folder: Path):
     s = Store()
-    for expected_stages, expected_done in (([("extracting", 6), ("storing", 6)], 12),
+    for expected_stages, expected_done in (([("extracting", 6), ("storing", 6), ("compacting", 1)], 13),
                                            ([("extracting", 6), ("storing", 0)], 6)):  # again: all unchanged
         stages: list[tuple[str, int]] = []
         done: list[int] = []
@@ -125,7 +125,29 @@ def test_skip_mode_streams_in_one_stage(folder: Path):
     stages, done = [], []
     build_corpus(Store(), sources([folder]), on_error="skip", stage=lambda name, n: stages.append((name, n)),
                  advance=done.append)
-    assert stages == [("extracting", 6)] and sum(done) == 6
+    assert stages == [("extracting", 6), ("compacting", 1)] and sum(done) == 7
+
+
+def test_a_build_compacts_the_store_when_it_wrote_a_tenth_of_it(folder: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch):
+    compactions: list[int] = []
+    monkeypatch.setattr(Store, "optimize", lambda self: compactions.append(len(self.article_graphs())))
+    s = Store(tmp_path / "store")
+    assert build_corpus(s, sources([folder])).compacted and compactions == [6]  # 6 of 6 written
+    assert not build_corpus(s, sources([folder])).compacted  # nothing written
+    big = tmp_path / "more"
+    for n in range(18):  # 24 articles in all: one changed is 1/24, under a tenth
+        (big / f"{n:02d}").mkdir(parents=True)
+        shutil.copy(SAMPLE / "seed-001.txt", big / f"{n:02d}" / "a.txt")
+    assert build_corpus(s, sources([big]), jobs=2).compacted  # 18 of 24
+    changed = folder / "a" / "dev-01.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("调研", "考察", 1), encoding="utf-8")
+    report = build_corpus(s, sources([folder]))
+    assert len(report.written) == 1 and not report.compacted
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert build_corpus(s, sources([folder]), compact=True).compacted
+    assert not build_corpus(s, sources([folder, big]), fresh=True, compact=False).compacted
+    assert compactions == [6, 24, 24]
 
 
 def test_a_killed_builds_spool_is_removed_by_the_next_build_of_that_store(folder: Path, tmp_path: Path):

@@ -69,3 +69,22 @@ def test_every_merge_records_its_reason(corpus_store: Store):
     unkeyed = corpus_store.query("""ASK { GRAPH ?g { ?e kg:mentionedIn ?a }
                                      FILTER NOT EXISTS { GRAPH ?g { ?e kg:resolutionKey ?k } } }""")
     assert not unkeyed
+
+
+def test_positions_of_one_title_in_one_organisation_share_a_post(corpus_store: Store):
+    """kg:post is what query 13 compares: one post per (organisation, title), whichever article."""
+    q = """SELECT ?post (COUNT(DISTINCT ?g) AS ?articles) WHERE {
+             GRAPH ?g { ?pos kg:post ?post ; kg:organization ?org ; kg:title ?title }
+             ?post a kg:Post ; kg:postIn ?org ; kg:postTitle ?title } GROUP BY ?post"""
+    shared = {plain(post): int(plain(n)) for post, n in corpus_store.query(q)}
+    positions = {plain(row[0]) for row in corpus_store.query("SELECT ?p WHERE { ?p a kg:Position }")}
+    posts = {plain(row[0]) for row in corpus_store.query("SELECT ?p WHERE { ?pos kg:post ?p }")}
+    assert posts == set(shared) and len(posts) < len(positions)  # each post's facts agree with its positions'
+    assert max(shared.values()) >= 2  # a post attested by several articles is one node
+
+
+def test_dated_events_and_figures_carry_their_year(corpus_store: Store):
+    q = """SELECT ?date ?year WHERE { { ?n kg:startDate ?date } UNION { ?n kg:refPeriod ?date }
+                                      OPTIONAL { ?n kg:year ?year } }"""
+    rows = [(plain(date), year) for date, year in corpus_store.query(q)]
+    assert rows and all(year is not None and int(year.value) == int(date[:4]) for date, year in rows)

@@ -27,6 +27,7 @@ FIXTURE = """
 @prefix person: <https://w3id.org/govnews-kg/id/person/> .
 @prefix event: <https://w3id.org/govnews-kg/id/event/> .
 @prefix pos:  <https://w3id.org/govnews-kg/id/position/> .
+@prefix post: <https://w3id.org/govnews-kg/id/post/> .
 @prefix obs:  <https://w3id.org/govnews-kg/id/observation/> .
 @prefix st:   <https://w3id.org/govnews-kg/id/statement/> .
 @prefix rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
@@ -56,6 +57,10 @@ g:entities {
   event:e1 a kg:Event ; rdfs:label "张三到某某创业园调研"@zh .
   event:e2 a kg:Event ; rdfs:label "某某创新创业大赛"@zh .
   event:e3 a kg:Event ; rdfs:label "王五到某某高新区考察"@zh .
+  post:a1-1 a kg:Post ; kg:postIn org:a1 ; kg:postTitle "局长"@zh .
+  post:a1-2 a kg:Post ; kg:postIn org:a1 ; kg:postTitle "党组书记"@zh .
+  post:m1-1 a kg:Post ; kg:postIn org:m1 ; kg:postTitle "主任"@zh .
+  post:a2-1 a kg:Post ; kg:postIn org:a2 ; kg:postTitle "处长"@zh .
 }
 
 ga:a1 {
@@ -68,21 +73,21 @@ ga:a1 {
   org:a1 kg:mentionedIn art:a1 ; kg:resolutionKey "org:某某市科技局" .
   person:o2 kg:mentionedIn art:a1 ; kg:holdsPosition pos:3 .
   pos:1 a kg:Position ; kg:holder person:o1 ; kg:organization org:a1 ;
-      kg:title "局长"@zh ; kg:attestedOn "2021-10-23"^^xsd:date ; prov:wasDerivedFrom art:a1 ;
+      kg:title "局长"@zh ; kg:post post:a1-1 ; kg:attestedOn "2021-10-23"^^xsd:date ; prov:wasDerivedFrom art:a1 ;
       kg:evidence "某某市科技局党组书记、局长张三到某某创业园调研。" ; kg:charStart 10 ; kg:charEnd 40 .
   pos:2 a kg:Position ; kg:holder person:o1 ; kg:organization org:a1 ;
-      kg:title "党组书记"@zh ; prov:wasDerivedFrom art:a1 ;
+      kg:title "党组书记"@zh ; kg:post post:a1-2 ; prov:wasDerivedFrom art:a1 ;
       kg:evidence "某某市科技局党组书记、局长张三到某某创业园调研。" ; kg:charStart 10 ; kg:charEnd 40 .
   pos:3 a kg:Position ; kg:holder person:o2 ; kg:organization org:m1 ;
-      kg:title "主任"@zh ; prov:wasDerivedFrom art:a1 ;
+      kg:title "主任"@zh ; kg:post post:m1-1 ; prov:wasDerivedFrom art:a1 ;
       kg:evidence "某某高新区管委会主任李四陪同。" ; kg:charStart 41 ; kg:charEnd 56 .
-  event:e1 kg:eventKind "调研"@zh ; kg:startDate "2021-10-23"^^xsd:date ;
+  event:e1 kg:eventKind "调研"@zh ; kg:startDate "2021-10-23"^^xsd:date ; kg:year 2021 ;
       kg:participant person:o1 , person:o2 ; kg:organizer org:a1 ;
       kg:location park:p2 , org:co1 , org:co2 ; prov:wasDerivedFrom art:a1 ;
       kg:evidence "调研组实地调研某某智能科技有限公司、某某新材料有限公司。" ;
       kg:charStart 57 ; kg:charEnd 90 .
   obs:1 a kg:Observation ; kg:measure "省级众创空间"@zh ; kg:value "167"^^xsd:decimal ; kg:unit "家" ;
-      kg:refPeriod "2020"^^xsd:gYear ; kg:area place:s1 ; prov:wasDerivedFrom art:a1 ;
+      kg:refPeriod "2020"^^xsd:gYear ; kg:year 2020 ; kg:area place:s1 ; prov:wasDerivedFrom art:a1 ;
       kg:evidence "截至2020年，某某省共有省级众创空间167家。" ; kg:charStart 100 ; kg:charEnd 124 .
   st:1 a rdf:Statement ; rdf:subject org:a2 ; rdf:predicate kg:subOrganizationOf ;
       rdf:object org:a1 ; prov:wasDerivedFrom art:a1 ;
@@ -98,22 +103,22 @@ ga:a2 {
       kg:resolutionKey "person:张三@org:某某市科技局" ; kg:identifiedBy org:a1 .
   person:o3 kg:mentionedIn art:a2 ; kg:resolutionKey "person:王五@org:某某市科技局" .
   pos:4 a kg:Position ; kg:holder person:o3 ; kg:organization org:a2 ;
-      kg:title "处长"@zh ; kg:isPast true ; kg:attestedOn "2022-03-01"^^xsd:date ;
+      kg:title "处长"@zh ; kg:post post:a2-1 ; kg:isPast true ; kg:attestedOn "2022-03-01"^^xsd:date ;
       prov:wasDerivedFrom art:a2 ; kg:evidence "时任某某市科技局高新处处长王五到某某高新区考察。" ;
       kg:charStart 30 ; kg:charEnd 55 .
   pos:5 a kg:Position ; kg:holder person:o1 ; kg:organization org:a1 ;
-      kg:title "局长"@zh ; prov:wasDerivedFrom art:a2 ; kg:evidence "局长张三致辞。" ;
+      kg:title "局长"@zh ; kg:post post:a1-1 ; prov:wasDerivedFrom art:a2 ; kg:evidence "局长张三致辞。" ;
       kg:charStart 60 ; kg:charEnd 67 .
   event:e1 prov:wasDerivedFrom art:a2 ; kg:evidence "去年张三到某某创业园调研。" ;
       kg:charStart 5 ; kg:charEnd 20 .
-  event:e2 kg:eventKind "大赛"@zh ; kg:startDate "2022"^^xsd:gYear ; kg:organizer org:a1 ;
+  event:e2 kg:eventKind "大赛"@zh ; kg:startDate "2022"^^xsd:gYear ; kg:year 2022 ; kg:organizer org:a1 ;
       kg:location place:c1 ; kg:participant org:co1 , person:p4 ;
       prov:wasDerivedFrom art:a2 ; kg:evidence "某某市举办创新创业大赛。" ; kg:charStart 0 ; kg:charEnd 12 .
-  event:e3 kg:eventKind "考察"@zh ; kg:startDate "2022-03-01"^^xsd:date ;
+  event:e3 kg:eventKind "考察"@zh ; kg:startDate "2022-03-01"^^xsd:date ; kg:year 2022 ;
       kg:participant person:o3 ; kg:location org:co1 ; prov:wasDerivedFrom art:a2 ;
       kg:evidence "时任某某市科技局高新处处长王五到某某高新区考察。" ; kg:charStart 30 ; kg:charEnd 55 .
   obs:2 a kg:Observation ; kg:measure "累计获投融资额"@zh ; kg:value "156000000"^^xsd:decimal ;
-      kg:unit "CNY" ; kg:refPeriod "2021"^^xsd:gYear ; kg:area place:c1 ; kg:qualifier "超过"@zh ;
+      kg:unit "CNY" ; kg:refPeriod "2021"^^xsd:gYear ; kg:year 2021 ; kg:area place:c1 ; kg:qualifier "超过"@zh ;
       kg:about park:p1 ; prov:wasDerivedFrom art:a2 ;
       kg:evidence "2021年高新区累计获投融资额超过1.56亿元。" ; kg:charStart 70 ; kg:charEnd 92 .
 }
@@ -304,6 +309,7 @@ def test_q11_entities_per_class(store: Store) -> None:
     assert dict(rows) == {
         "https://w3id.org/govnews-kg/ontology#Organization": "6",
         "https://w3id.org/govnews-kg/ontology#Position": "5",
+        "https://w3id.org/govnews-kg/ontology#Post": "4",
         "https://w3id.org/govnews-kg/ontology#Agency": "4",
         "https://w3id.org/govnews-kg/ontology#Person": "4",
         "https://w3id.org/govnews-kg/ontology#Event": "3",

@@ -15,13 +15,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, Dataset, Literal
+from rdflib import RDF, RDFS, Dataset, Literal, URIRef
 from rdflib import namespace as rdfns
 from typer.testing import CliRunner
 
 from kg.analyse import as_store
 from kg.cli import app
 from kg.query import load_query, parse_params, plain, run_query
+from kg.rdf import iris
 from kg.rdf.namespaces import ENTITY_GRAPH, KG, KGR
 from kg.serialise import write_rdf
 from kg.store import Store
@@ -42,6 +43,14 @@ ATTESTATIONS = [
 
 def _zh(text: str) -> Literal:
     return Literal(text, lang="zh")
+
+
+def post(ds: Dataset, org: URIRef, title: str) -> URIRef:
+    """The kg:Post of ``title`` in ``org``, its facts added to the entity graph as the mapper writes them."""
+    node = URIRef(iris.post_iri(str(org), title))
+    for p, o in ((RDF.type, KG.Post), (KG.postIn, org), (KG.postTitle, _zh(title))):
+        ds.graph(ENTITY_GRAPH).add((node, p, o))
+    return node
 
 
 def succession() -> Dataset:
@@ -65,6 +74,7 @@ def succession() -> Dataset:
             (KG.holder, holder),
             (KG.organization, orgs[org][0]),
             (KG.title, _zh(title)),
+            (KG.post, post(ds, orgs[org][0], title)),
             (KG.attestedOn, Literal(date, datatype=rdfns.XSD.date)),
             (rdfns.PROV.wasDerivedFrom, article),
             (KG.evidence, _zh(sentence)),
@@ -129,6 +139,7 @@ def test_two_holders_attested_on_the_same_latest_day_are_both_listed() -> None:
         (KG.holder, KGR["person/wang"]),
         (KG.organization, KGR["org/bureau"]),
         (KG.title, _zh("局长")),
+        (KG.post, post(ds, KGR["org/bureau"], "局长")),
         (KG.attestedOn, Literal("2021-06-01", datatype=rdfns.XSD.date)),
         (rdfns.PROV.wasDerivedFrom, KGR["article/a6"]),
     ):

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from kg.errors import QueryError
 from kg.query import (
+    bind_values,
     check_query,
     format_result,
     load_query,
@@ -163,11 +164,24 @@ def test_parameters_are_bound_as_terms_not_spliced(store: Store) -> None:
     assert len(store) == 8
 
 
-def test_a_parameter_must_name_a_selected_variable(store: Store) -> None:
+def test_a_parameter_must_name_a_variable_of_the_query(store: Store) -> None:
     with pytest.raises(QueryError, match=r"the query has no variable \?nobody"):
         run_query(store, NAMES, parse_params(["nobody=x"]))
-    with pytest.raises(QueryError, match="SELECT"):
-        run_query(store, "SELECT ?name WHERE { ?p rdfs:label ?name ; a ?class }", parse_params(["class=kg:X"]))
+    with pytest.raises(QueryError, match="blank node"):
+        run_query(store, NAMES, {"name": ox.BlankNode("b")})
+    with pytest.raises(QueryError, match="no WHERE group"):
+        run_query(store, "DESCRIBE ?p", parse_params(["p=kg:x"]))
+
+
+def test_parameters_open_the_where_group_so_the_planner_starts_from_them(store: Store) -> None:
+    by_class = "SELECT ?name WHERE { ?p rdfs:label ?name ; a ?class } ORDER BY ?name"
+    officials = run_query(store, by_class, parse_params(["class=kg:Official"])).rows  # ?class is not SELECTed
+    assert [r[0].value for r in officials] == [r[0].value for r in run_query(store, NAMES).rows]
+    text = bind_values(load_query("# { not here }\nSELECT * { ?s ?p '{' }"), parse_params(["p=rdfs:label"]))
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    assert text == f"# {{ not here }}\nSELECT * {{ VALUES (?p) {{ ({label}) }} ?s ?p '{{' }}"
+    construct = load_query("CONSTRUCT { ?p a kg:Person } WHERE { ?p a ?c }")
+    assert "WHERE { VALUES (?c) { (" in bind_values(construct, parse_params(["c=kg:Official"]))
 
 
 def test_ask_and_construct(store: Store) -> None:

@@ -138,6 +138,18 @@ def _date_published_as_string(data: Dataset) -> None:
     _article(data).set((KGR["article/a1"], KG.datePublished, Literal("2021年10月25日")))
 
 
+def _no_post(data: Dataset) -> None:
+    _article(data).remove((POSITION, KG.post, None))
+
+
+def _post_in_a_person(data: Dataset) -> None:
+    _entities(data).set((KGR["post/keji-tingzhang"], KG.postIn, ZHANGSAN))
+
+
+def _year_as_string(data: Dataset) -> None:
+    _article(data).set((EVENT, KG.year, Literal("2020")))
+
+
 def _official_not_typed_person(data: Dataset) -> None:
     _entities(data).remove((ZHANGSAN, None, KG.Person))
 
@@ -156,6 +168,9 @@ BROKEN: list[tuple[Callable[[Dataset], None], str]] = [
     (_area_is_a_park, "kg:area"),
     (_two_start_dates, "kg:startDate"),
     (_date_published_as_string, "kg:datePublished"),
+    (_no_post, "kg:post"),
+    (_post_in_a_person, "kg:postIn"),
+    (_year_as_string, "kg:year"),
 ]
 
 

@@ -58,6 +58,7 @@ class BuildReport:
 
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    compacted: bool = False
     failed: list[tuple[Path, str]] = field(default_factory=list)
 
 
@@ -146,7 +147,8 @@ def _die_with_parent(parent: int) -> None:
 
 def build_corpus(store: Store, todo: list[Source], *, jobs: int = 1, on_error: OnError = "fail",
                  fresh: bool = False, advance: Callable[[int], None] | None = None,
-                 stage: Callable[[str, int], None] | None = None, endpoint: str | None = None) -> BuildReport:
+                 stage: Callable[[str, int], None] | None = None, endpoint: str | None = None,
+                 compact: bool | None = None) -> BuildReport:
     """Extract and store every source whose bytes changed since it was stored.
 
     ``jobs`` worker processes extract in parallel; the store is written by this
@@ -167,16 +169,32 @@ def build_corpus(store: Store, todo: list[Source], *, jobs: int = 1, on_error: O
     entity graph is replaced by the store's. ``stage(name, total)`` announces each
     phase ("extracting", then "storing" in fail mode); ``advance(n)`` counts articles
     done within it, unchanged ones included in the first.
+
+    ``compact`` (a last "compacting" phase, :meth:`kg.store.Store.optimize`): ``None``
+    compacts when this build wrote at least a tenth of the store's articles, so the
+    cost, which grows with the whole store, stays in proportion to the work done;
+    ``True`` always, ``False`` never.
     """
     if endpoint is not None:
         check_endpoint(endpoint)
+    progress = _Progress(advance, stage)
     if on_error == "skip":
-        report = _build_streaming(store, todo, jobs, fresh, _Progress(advance, stage), endpoint)
+        report = _build_streaming(store, todo, jobs, fresh, progress, endpoint)
     else:
-        report = _build_atomic(store, todo, jobs, fresh, _Progress(advance, stage), endpoint)
+        report = _build_atomic(store, todo, jobs, fresh, progress, endpoint)
     if endpoint is not None:
         put_graph(endpoint, str(ENTITY_GRAPH), store.oxigraph.quads_for_pattern(None, None, None, _ENTITIES))
+    if compact or (compact is None and report.written
+                   and len(report.written) * COMPACT_SHARE >= len(store.article_graphs())):
+        progress.start("compacting", 1)
+        store.optimize()
+        progress.step()
+        report.compacted = True
     return report
+
+
+COMPACT_SHARE = 10
+"""An automatic compaction follows a build that wrote at least 1/COMPACT_SHARE of the store's articles."""
 
 
 _ENTITIES = ox.NamedNode(str(ENTITY_GRAPH))

@@ -116,6 +116,20 @@ class Store:
         except OSError as err:
             raise StoreError(f"{self.path or 'store'}: cannot flush ({err})") from err
 
+    def optimize(self) -> None:
+        """Compact the store's files (a full RocksDB compaction), so lookups read fewer of them.
+
+        Writes land in many small sorted files; a query's index lookups then probe all
+        of them. After a build, one compaction made the parameterised queries 2–5×
+        faster (10M quads: query 03 50 → 10 ms; a 10,000-article build: 01 29 → 15 ms)
+        and takes 15 s on that build's store (42 s at 10M quads), so builds run it only
+        after writing a good share of the store (:func:`kg.corpus.build_corpus`).
+        """
+        try:
+            self.oxigraph.optimize()
+        except OSError as err:
+            raise StoreError(f"{self.path or 'store'}: cannot compact ({err})") from err
+
     def clear(self) -> None:
         """Remove every quad and graph (``kg build --fresh``)."""
         try:

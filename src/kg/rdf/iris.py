@@ -56,6 +56,11 @@ def position_iri(doc_id: str, holder: str, title: str, org: str) -> str:
     return f"{KGR_IRI}position/{digest(doc_id, holder, title, org)}"
 
 
+def post_iri(org: str, title: str) -> str:
+    """One title in one organisation: every article's positions of it share the post."""
+    return f"{KGR_IRI}post/{digest(org, title)}"
+
+
 def observation_iri(doc_id: str, measure: str, value: str, unit: str, offset: int) -> str:
     return f"{KGR_IRI}observation/{digest(doc_id, measure, value, unit, str(offset))}"
 

@@ -72,7 +72,7 @@ P = {name: _kg(name) for name in (
     "holder", "holdsPosition", "organization", "title", "isPast", "attestedOn", "measure", "value", "unit",
     "surfaceForm", "refPeriod", "area", "about", "qualifier", "subOrganizationOf", "manages", "locatedIn",
     "participant", "organizer", "location", "partOf", "sourceFile", "contentHash",
-    "resolutionKey", "identifiedBy",
+    "resolutionKey", "identifiedBy", "Post", "post", "postIn", "postTitle", "year",
 )}
 """Every ontology term the mapper writes, in N-Quads syntax, made once."""
 
@@ -174,10 +174,26 @@ class _Mapper:
                 add(f"{node} {SKOS_ALT} {_zh(alias)}{eg}")
             add(f"{node} {P['eventKind']} {_zh(ev.kind)}{g}")
             if ev.start:
-                add(f"{node} {P['startDate']} {date_literal(ev.start)}{g}")
+                add(f"{node} {P['startDate']} {date_literal(ev.start)}{g}{self.year(node, ev.start)}")
             if ev.end:
                 add(f"{node} {P['endDate']} {date_literal(ev.end)}{g}")
             add(self.provenance(node, ev.evidence))
+
+    def year(self, node: str, date: str) -> str:
+        """The ``kg:year`` quad of a dated node (a date's first four digits), or nothing."""
+        return f"{node} {P['year']} {_integer(int(date[:4]))}{self.end}" if date[:4].isdigit() else ""
+
+    def post(self, org_key: str, title: str) -> str:
+        """The ``kg:Post`` of ``title`` in an organisation: its IRI, its facts written to the entity graph.
+
+        Like a Position it has no label (the organisation's label may differ between
+        articles, and every label costs the store's one-label update).
+        """
+        o, eg = self.iri[org_key], IN_ENTITY_GRAPH
+        node = _iri(iris.post_iri(o[1:-1], title))
+        self.lines.append(f"{node} {RDF_TYPE} {P['Post']}{eg}"
+                          f"{node} {P['postIn']} {o}{eg}{node} {P['postTitle']} {_zh(title)}{eg}")
+        return node
 
     def positions(self) -> None:
         attested = self.ex.meta.date_published
@@ -187,7 +203,8 @@ class _Mapper:
             h, o = self.iri[pos.holder], self.iri[pos.organization]
             node = _iri(iris.position_iri(self.ex.doc_id, h[1:-1], pos.title, o[1:-1]))
             add(f"{node} {RDF_TYPE} {P['Position']}{g}{node} {P['holder']} {h}{g}{h} {P['holdsPosition']} {node}{g}"
-                f"{node} {P['organization']} {o}{g}{node} {P['title']} {_zh(pos.title)}{g}")
+                f"{node} {P['organization']} {o}{g}{node} {P['title']} {_zh(pos.title)}{g}"
+                f"{node} {P['post']} {self.post(pos.organization, pos.title)}{g}")
             if pos.past:
                 add(f"{node} {P['isPast']} {_TRUE}{g}")
             if attested_tail:
@@ -212,7 +229,7 @@ class _Mapper:
                 f'{node} {P["value"]} "{ob.value:f}"^^{XSD_DECIMAL}{g}'
                 f"{node} {P['unit']} {_string(ob.unit)}{g}{node} {P['surfaceForm']} {_string(ob.surface)}{g}")
             if ob.period:
-                add(f"{node} {P['refPeriod']} {date_literal(ob.period)}{g}")
+                add(f"{node} {P['refPeriod']} {date_literal(ob.period)}{g}{self.year(node, ob.period)}")
             if ob.area and ob.area in self.iri:
                 add(f"{node} {P['area']} {self.iri[ob.area]}{g}")
             if ob.about and ob.about in self.iri:

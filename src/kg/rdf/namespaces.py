@@ -70,6 +70,11 @@ class KG(DefinedNamespace):
     contentHash: URIRef  # sha256 of the article's bytes, for incremental builds
     resolutionKey: URIRef  # what an article identified an entity by: the reason for a merge
     identifiedBy: URIRef  # the body that tells a person apart from namesakes
+    Post: URIRef  # one title in one organisation, whoever holds it (org:Post)
+    post: URIRef  # the post a position fills
+    postIn: URIRef  # the organisation a post belongs to
+    postTitle: URIRef  # a post's title
+    year: URIRef  # the year of an event's start or an observation's period, as an integer
 
 
 KGR = Namespace(KGR_IRI)
