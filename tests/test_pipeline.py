@@ -111,3 +111,32 @@ def test_distributive_figures_give_one_per_item(tmp_path: Path):
     ex = extract_path(f)[1]
     assert sorted(o.measure for o in ex.observations) == sorted(["众创空间", "科技园区", "孵化基地"])
     assert {(o.value, o.unit) for o in ex.observations} == {(Decimal(3), "个")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the short name opens the full one once its place is set aside: one company
+        ("湖南某顺钢铁集团有限责任公司总经理李某明说，某顺集团今年营收增长。",
+         {("湖南某顺钢铁集团有限责任公司", ("某顺集团",))}),
+        ("江西某信信息技术股份有限公司成立于2010年。某信公司董事长方某介绍了情况。",
+         {("江西某信信息技术股份有限公司", ("某信公司",))}),
+        # two companies open with the same words: the short name stays its own
+        ("湖南某顺钢铁集团有限责任公司、某顺线缆集团有限公司参加，某顺集团表示支持。",
+         {("湖南某顺钢铁集团有限责任公司", ()), ("某顺线缆集团有限公司", ()), ("某顺集团", ())}),
+    ],
+)
+def test_a_company_short_name_is_the_company_it_abbreviates(tmp_path: Path, text: str, expected: set):
+    f = tmp_path / "e.txt"
+    f.write_text(text, encoding="utf-8")
+    ex = extract_path(f)[1]
+    assert {(e.name, tuple(sorted(e.aliases))) for e in ex.entities.values() if e.type == "Company"} == expected
+
+
+def test_a_title_held_at_the_short_name_is_held_at_the_company(tmp_path: Path):
+    f = tmp_path / "f.txt"
+    f.write_text("江西某信信息技术股份有限公司成立于2010年。某信公司董事长方某介绍了情况。", encoding="utf-8")
+    ex = extract_path(f)[1]
+    ents = ex.entities
+    got = {(ents[p.holder].name, p.title, ents[p.organization].name) for p in ex.positions}
+    assert got == {("方某", "董事长", "江西某信信息技术股份有限公司")}

@@ -34,6 +34,8 @@ _BARE = lexicon("bare_reference_suffixes")
 _DESCRIPTOR = re.compile(r"[\u4e00-\u9fff]{0,6}企业")
 # Which children of which parents are units of them (subOrganizationOf).
 _UNIT_PARENTS = frozenset({"Agency", "Organization"})
+# A company's short name: its first words (2 to 4 characters) and one of these.
+_SHORT_COMPANY = lexicon("company_short_suffixes")
 
 
 def _level_word(name: str) -> str | None:
@@ -343,15 +345,46 @@ class Resolver:
                 continue
             longer = [k for k, e in ents.items() if k != short_key and e.type == short.type
                       and e.name.endswith(short.name) and len(e.name) > len(short.name)]
-            if len(longer) != 1:
+            if len(longer) == 1:
+                self._merge(short_key, longer[0])
+
+    def _merge_short_company_names(self) -> None:
+        """某某集团 after 某省某某科技集团有限公司 is that company: its first words and 集团 or 公司.
+
+        The words must open the full name once its place is set aside, and only one
+        company of the article may have them (otherwise the short name stays its own).
+        """
+        ents = self.entities
+        companies = {k: self._without_place(e.name) for k, e in ents.items() if e.type == "Company"}
+        for short_key, body in sorted(companies.items()):
+            suffix = next((w for w in _SHORT_COMPANY if body.endswith(w)), None)
+            stem = body[: -len(suffix)] if suffix else ""
+            if not 2 <= len(stem) <= 4:
                 continue
-            target = ents[longer[0]]
-            target.aliases |= short.aliases | {short.name}
-            target.mentions += short.mentions
-            for m in self.st.mentions:
-                if m.key == short_key:
-                    m.key = longer[0]
-            del ents[short_key]
+            longer = [k for k, b in companies.items() if k != short_key and k in ents
+                      and b.startswith(stem) and len(b) > len(body) and b.endswith("公司")]
+            if len(longer) == 1:
+                self._merge(short_key, longer[0])
+
+    @staticmethod
+    def _without_place(name: str) -> str:
+        """A name without the places it opens with (湖南长沙某某公司 → 某某公司)."""
+        hits = regions.find_places(name)
+        end = 0
+        for h in hits:
+            if h.start != end:
+                break
+            end = h.end
+        return name[end:]
+
+    def _merge(self, short_key: str, long_key: str) -> None:
+        """Entity ``short_key`` is entity ``long_key``: its names become aliases, its mentions move."""
+        short, target = self.entities.pop(short_key), self.entities[long_key]
+        target.aliases |= short.aliases | {short.name}
+        target.mentions += short.mentions
+        for m in self.st.mentions:
+            if m.key == short_key:
+                m.key = long_key
 
     def run(self) -> None:
         self._drop_nested_duplicates()
@@ -361,6 +394,7 @@ class Resolver:
         self.lists()
         self._organisations()
         self._merge_suffix_names()
+        self._merge_short_company_names()
         for m in self.st.mentions:
             if m.kind == "PERSON":
                 self.person_entity(m)
