@@ -121,6 +121,10 @@ def test_distributive_figures_give_one_per_item(tmp_path: Path):
          {("湖南某顺钢铁集团有限责任公司", ("某顺集团",))}),
         ("江西某信信息技术股份有限公司成立于2010年。某信公司董事长方某介绍了情况。",
          {("江西某信信息技术股份有限公司", ("某信公司",))}),
+        ("江西某信信息技术股份有限公司成立于2010年。某信股份党委书记方某介绍了情况。",
+         {("江西某信信息技术股份有限公司", ("某信股份",))}),
+        # 股份 alone is no company: only the short forms of the article's companies are
+        ("该公司持有股份比例为30%。某某电子股份有限公司表示支持。", {("某某电子股份有限公司", ())}),
         # two companies open with the same words: the short name stays its own
         ("湖南某顺钢铁集团有限责任公司、某顺线缆集团有限公司参加，某顺集团表示支持。",
          {("湖南某顺钢铁集团有限责任公司", ()), ("某顺线缆集团有限公司", ()), ("某顺集团", ())}),
@@ -135,8 +139,10 @@ def test_a_company_short_name_is_the_company_it_abbreviates(tmp_path: Path, text
 
 def test_a_title_held_at_the_short_name_is_held_at_the_company(tmp_path: Path):
     f = tmp_path / "f.txt"
-    f.write_text("江西某信信息技术股份有限公司成立于2010年。某信公司董事长方某介绍了情况。", encoding="utf-8")
+    f.write_text("江西某信信息技术股份有限公司成立于2010年。某信公司董事长方某介绍，某信股份总经理李某陪同。",
+                 encoding="utf-8")
     ex = extract_path(f)[1]
     ents = ex.entities
     got = {(ents[p.holder].name, p.title, ents[p.organization].name) for p in ex.positions}
-    assert got == {("方某", "董事长", "江西某信信息技术股份有限公司")}
+    company = "江西某信信息技术股份有限公司"
+    assert got == {("方某", "董事长", company), ("李某", "总经理", company)}

@@ -50,6 +50,7 @@ _WHOLE_NAMES = frozenset(lexicon("whole_names"))
 _LEVEL_CHARS = frozenset(w for w in lexicon_map("level_words") if len(w) == 1)
 _RANKS = lexicon("rank_words")
 _PARTY_PREFIX = "中共"
+_JOINT_STOCK = "股份有限公司"
 
 
 @cache
@@ -385,6 +386,26 @@ def find_place_mentions(text: str, st: DocState) -> list[Mention]:
     return [Mention(h.start, h.end, h.text, "PLACE", "Place", division=regions.choose(h, st.home)) for h in hits]
 
 
+def find_short_companies(text: str, mentions: list[Mention]) -> list[Mention]:
+    """某某股份 for a 某省某某科技股份有限公司 of the article: its first words (2 to 4) and 股份.
+
+    Reports name a joint-stock company so after its full name (as its shares are
+    listed). 股份 alone ends too many phrases (持有股份, 上市公司股份) to be a suffix,
+    so only the short forms of the article's own companies are looked for; the
+    resolver then makes each the company it stands for.
+    """
+    stems = {body[:n] for m in mentions if m.kind == "ORG" and m.text.endswith(_JOINT_STOCK)
+             for body in (regions.without_leading_places(m.text),) for n in (2, 3, 4) if len(body) >= n + 6}
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    found = []
+    for stem in sorted(stems):
+        for hit in re.finditer(re.escape(stem + "股份") + "(?!有限)", text):
+            if not taken.intersection(range(hit.start(), hit.end())):
+                found.append(Mention(hit.start(), hit.end(), hit.group(0), "ORG", "Company", suffix="股份"))
+                taken.update(range(hit.start(), hit.end()))
+    return found
+
+
 @Language.component("kg_mentions", assigns=["doc._.kg"], requires=["doc._.kg"])
 def kg_mentions(doc: Doc) -> Doc:
     """Write places, titles, organisations and people to ``doc._.kg.mentions``."""
@@ -400,7 +421,7 @@ def kg_mentions(doc: Doc) -> Doc:
         orgs = find_orgs(text, sent.start, sent.end, ps, ts, found)
         org_cover = {i for o in orgs for i in range(o.start, o.end)}
         mentions += [t for t in ts if t.start not in org_cover] + orgs
-    st.mentions = mentions
+    st.mentions = mentions + find_short_companies(text, mentions)
     st.mentions += find_people(doc, st)
     st.mentions.sort(key=lambda m: (m.start, -m.end, m.kind))
     return doc

@@ -91,6 +91,16 @@ def find_places(text: str, extra: dict[str, tuple[Division, ...]] | None = None)
     return hits
 
 
+def without_leading_places(name: str) -> str:
+    """A name without the places it opens with (湖南长沙某某公司 → 某某公司)."""
+    end = 0
+    for h in find_places(name):
+        if h.start != end:
+            break
+        end = h.end
+    return name[end:]
+
+
 @lru_cache(maxsize=8192)
 def _find_in_name(text: str) -> tuple[PlaceHit, ...]:
     """Places inside a short name: the same names recur across an article and a corpus."""

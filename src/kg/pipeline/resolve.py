@@ -355,7 +355,7 @@ class Resolver:
         company of the article may have them (otherwise the short name stays its own).
         """
         ents = self.entities
-        companies = {k: self._without_place(e.name) for k, e in ents.items() if e.type == "Company"}
+        companies = {k: regions.without_leading_places(e.name) for k, e in ents.items() if e.type == "Company"}
         for short_key, body in sorted(companies.items()):
             suffix = next((w for w in _SHORT_COMPANY if body.endswith(w)), None)
             stem = body[: -len(suffix)] if suffix else ""
@@ -365,17 +365,6 @@ class Resolver:
                       and b.startswith(stem) and len(b) > len(body) and b.endswith("公司")]
             if len(longer) == 1:
                 self._merge(short_key, longer[0])
-
-    @staticmethod
-    def _without_place(name: str) -> str:
-        """A name without the places it opens with (湖南长沙某某公司 → 某某公司)."""
-        hits = regions.find_places(name)
-        end = 0
-        for h in hits:
-            if h.start != end:
-                break
-            end = h.end
-        return name[end:]
 
     def _merge(self, short_key: str, long_key: str) -> None:
         """Entity ``short_key`` is entity ``long_key``: its names become aliases, its mentions move."""
