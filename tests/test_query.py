@@ -171,6 +171,8 @@ def test_a_parameter_must_name_a_variable_of_the_query(store: Store) -> None:
         run_query(store, NAMES, {"name": ox.BlankNode("b")})
     with pytest.raises(QueryError, match="no WHERE group"):
         run_query(store, "DESCRIBE ?p", parse_params(["p=kg:x"]))
+    with pytest.raises(QueryError, match="long form CONSTRUCT"):
+        run_query(store, "CONSTRUCT WHERE { ?p a ?c }", parse_params(["c=kg:Official"]))
 
 
 def test_parameters_open_the_where_group_so_the_planner_starts_from_them(store: Store) -> None:

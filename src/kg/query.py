@@ -238,6 +238,9 @@ def bind_values(query: Query, params: dict[str, Term]) -> str:
         raise QueryError(f"{query.name}: a blank node cannot be a parameter value")
     bare = _OPAQUE.sub(lambda m: " " * len(m.group(0)), query.text)  # same offsets, no brackets in strings
     where = _WHERE.search(bare)
+    if where and re.search(r"CONSTRUCT\s*$", bare[: where.start()], re.IGNORECASE):
+        raise QueryError(f"{query.name}: parameters need the long form CONSTRUCT {{ … }} WHERE {{ … }}; "
+                         "the short CONSTRUCT WHERE { … } admits only triples")
     start = where.end() if where else bare.find("{") + 1  # SELECT * { … } and ASK { … } may omit WHERE
     if start == 0:
         raise QueryError(f"{query.name}: the query has no WHERE group to bind parameters in")
