@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import extract_path
+from kg.extract import extract_nquads, extract_path
 
 ARTICLE = """湖南省科技厅厅长张建国到长沙高新区调研
 
@@ -146,3 +146,12 @@ def test_a_title_held_at_the_short_name_is_held_at_the_company(tmp_path: Path):
     got = {(ents[p.holder].name, p.title, ents[p.organization].name) for p in ex.positions}
     company = "江西某信信息技术股份有限公司"
     assert got == {("方某", "董事长", company), ("李某", "总经理", company)}
+
+
+def test_two_holders_of_one_title_share_one_post(tmp_path: Path):
+    f = tmp_path / "g.txt"
+    f.write_text("湖南省科技厅副厅长王某、副厅长李某出席会议。", encoding="utf-8")
+    lines = extract_nquads(f, "g").splitlines()
+    posts = {line.split(" ")[2] for line in lines if "ontology#post>" in line}
+    assert len(posts) == 1 and sum("ontology#Post>" in line for line in lines) == 1
+    assert len(lines) == len(set(lines))  # the post's own facts are written once

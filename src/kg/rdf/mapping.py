@@ -112,6 +112,7 @@ class _Mapper:
         self.derived_tail = f" {DERIVED_FROM} {self.article}{self.end}"
         self.iri: dict[str, str] = {}
         self.sentences: dict[tuple[int, int], tuple[str, str, str]] = {}
+        self.posts: set[str] = set()
 
     def provenance(self, node: str, span: Span) -> str:
         """Where a fact came from: the article, the sentence and its offsets in the original.
@@ -191,8 +192,10 @@ class _Mapper:
         """
         o, eg = self.iri[org_key], IN_ENTITY_GRAPH
         node = _iri(iris.post_iri(o[1:-1], title))
-        self.lines.append(f"{node} {RDF_TYPE} {P['Post']}{eg}"
-                          f"{node} {P['postIn']} {o}{eg}{node} {P['postTitle']} {_zh(title)}{eg}")
+        if node not in self.posts:  # two holders of one title (副厅长 …) share its post
+            self.posts.add(node)
+            self.lines.append(f"{node} {RDF_TYPE} {P['Post']}{eg}"
+                              f"{node} {P['postIn']} {o}{eg}{node} {P['postTitle']} {_zh(title)}{eg}")
         return node
 
     def positions(self) -> None:
