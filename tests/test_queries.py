@@ -109,7 +109,8 @@ ga:a2 {
   pos:5 a kg:Position ; kg:holder person:o1 ; kg:organization org:a1 ;
       kg:title "局长"@zh ; kg:post post:a1-1 ; prov:wasDerivedFrom art:a2 ; kg:evidence "局长张三致辞。" ;
       kg:charStart 60 ; kg:charEnd 67 .
-  event:e1 prov:wasDerivedFrom art:a2 ; kg:evidence "去年张三到某某创业园调研。" ;
+  event:e1 kg:eventKind "调研"@zh ; kg:startDate "2021-10-23"^^xsd:date ; kg:year 2021 ;
+      prov:wasDerivedFrom art:a2 ; kg:evidence "去年张三到某某创业园调研。" ;
       kg:charStart 5 ; kg:charEnd 20 .
   event:e2 kg:eventKind "大赛"@zh ; kg:startDate "2022"^^xsd:gYear ; kg:year 2022 ; kg:organizer org:a1 ;
       kg:location place:c1 ; kg:participant org:co1 , person:p4 ;
