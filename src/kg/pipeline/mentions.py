@@ -396,6 +396,8 @@ def find_short_companies(text: str, mentions: list[Mention]) -> list[Mention]:
     """
     stems = {body[:n] for m in mentions if m.kind == "ORG" and m.text.endswith(_JOINT_STOCK)
              for body in (regions.without_leading_places(m.text),) for n in (2, 3, 4) if len(body) >= n + 6}
+    if not stems:  # most articles: no joint-stock company, nothing to look for
+        return []
     taken = {i for m in mentions for i in range(m.start, m.end)}
     found = []
     for stem in sorted(stems):

@@ -92,13 +92,12 @@ def find_places(text: str, extra: dict[str, tuple[Division, ...]] | None = None)
 
 
 def without_leading_places(name: str) -> str:
-    """A name without the places it opens with (湖南长沙某某公司 → 某某公司)."""
-    end = 0
-    for h in find_places(name):
-        if h.start != end:
-            break
-        end = h.end
-    return name[end:]
+    """A name without the places it opens with (湖南长沙某某公司 → 某某公司): the body its key is made of."""
+    hits = find_places(name)
+    while hits and hits[0].start == 0:
+        name = name[hits[0].end:]
+        hits = find_places(name)
+    return name
 
 
 @lru_cache(maxsize=8192)

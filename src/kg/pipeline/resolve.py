@@ -99,12 +99,7 @@ class Resolver:
         """(key, canonical name, aliases, region) of an organisation mention."""
         name, region = self._expand(m)
         aliases = [m.text] if name != m.text else []
-        body = name
-        if region is not None:
-            hits = regions.find_places(body)
-            while hits and hits[0].start == 0:
-                body = body[hits[0].end:]
-                hits = regions.find_places(body)
+        body = regions.without_leading_places(name) if region is not None else name
         if region is not None and _PARTY_TAIL.search(body) and body in ("委", "党委", "市委", "州委", "区委",
                                                                       "县委", "省委"):
             canonical = f"中共{full_place_name(region)}委员会"
