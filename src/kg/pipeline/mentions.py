@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -71,13 +72,20 @@ class _Vocab:
     suffixes: Found
 
 
+def _cover(mentions: Iterable[Mention]) -> set[int]:
+    """The offsets inside ``mentions``, filled range by range (hot: no loop over offsets in Python)."""
+    out: set[int] = set()
+    for m in mentions:
+        out.update(range(m.start, m.end))
+    return out
+
+
 def find_titles(text: str, start: int, end: int, places: list[Mention], found: _Vocab) -> list[Mention]:
     """Longest title words in ``text[start:end]``; 党委… after a place is a body, not a title.
 
     A title word that begins a longer name suffix (主任 in 主任委员会…) is not a title there.
     """
     vocab, out, i = titles(), [], start
-    place_ends = {p.end for p in places}
     for at, lengths in found.titles.within(start, end):
         if at < i:
             continue
@@ -86,7 +94,7 @@ def find_titles(text: str, start: int, end: int, places: list[Mention], found: _
             w = text[at:at + n]
             if suffix >= 3 and suffix > n:
                 continue
-            if w.startswith("党委") and (at in place_ends or text[at - 3:at] == "自治区"):
+            if w.startswith("党委") and _party_body(text, at, places):
                 continue
             out.append(Mention(at, at + n, w, "TITLE", vocab[w]))
             i = at + n
@@ -94,20 +102,18 @@ def find_titles(text: str, start: int, end: int, places: list[Mention], found: _
     return out
 
 
-@cache
-def _stop_lengths() -> dict[str, tuple[int, ...]]:
-    """Last character → the lengths (five at most, longest first) of the stop words ending in it."""
-    return lengths_by_first(w[::-1] for w in stopwords() if len(w) <= 5)
+_STOPWORDS = stopwords()
+# Last character → the lengths (five at most, longest first) of the stop words ending in it.
+_STOP_LENGTHS = lengths_by_first(w[::-1] for w in _STOPWORDS if len(w) <= 5)
 
 
 def _ends_with_stop(text: str, pos: int, lo: int) -> str | None:
     """The stop word (five characters at most) ending exactly at ``pos``, longest first, if any."""
     if pos <= lo:
         return None
-    sw = stopwords()
-    for n in _stop_lengths().get(text[pos - 1], ()):
-        if pos - n >= lo and text[pos - n:pos] in sw:
-            return text[pos - n:pos]
+    for n in _STOP_LENGTHS.get(text[pos - 1], ()):
+        if pos - n >= lo and (w := text[pos - n:pos]) in _STOPWORDS:
+            return w
     return None
 
 
@@ -134,27 +140,30 @@ class NameGrower:
 
     def grow(self, suffix_start: int) -> int:
         """Leftmost start of the name whose suffix begins at ``suffix_start``."""
-        text, pos = self.text, suffix_start
-        while pos > self.lo and suffix_start - pos < _MAX_NAME:
-            if pos in self.place_at_end:
-                pos = self.place_at_end[pos].start
-                if text[pos - 1:pos] == "原" and pos - 1 >= self.lo:
+        text, lo, pos = self.text, self.lo, suffix_start
+        place_at_end, name_at_end = self.place_at_end, self.name_at_end  # read at every character: hot
+        floor = max(lo, suffix_start - _MAX_NAME)  # a name is at most _MAX_NAME long
+        while pos > floor:
+            if pos in place_at_end:
+                pos = place_at_end[pos].start
+                if text[pos - 1:pos] == "原" and pos - 1 >= lo:
                     break  # 原某省科技厅: "former", not part of the name
                 continue
-            if pos in self.name_at_end and self.name_at_end[pos] < pos:
-                pos = self.name_at_end[pos]
+            if name_at_end.get(pos, pos) < pos:
+                pos = name_at_end[pos]
                 continue
             if pos in self.title_ends:
                 break
-            b = self._bracket_place(pos) if text[pos - 1] in ")）" else None
+            c = text[pos - 1]
+            b = self._bracket_place(pos) if c in ")）" else None
             if b is not None:
                 pos = b
                 continue
-            if not "\u3400" <= text[pos - 1] <= "\u9fff":  # not a Han character (the test of _HAN, inline: hot)
+            if not "\u3400" <= c <= "\u9fff":  # not a Han character (the test of _HAN, inline: hot)
                 break
-            if text[pos - 1] in _COUNTERS and pos - 2 >= self.lo and _NUMERALS.match(text[pos - 2]):
+            if c in _COUNTERS and pos - 2 >= lo and _NUMERALS.match(text[pos - 2]):
                 break
-            stop = _ends_with_stop(text, pos, self.lo)
+            stop = _ends_with_stop(text, pos, lo) if c in _STOP_LENGTHS else None  # most characters end none
             if stop:
                 if stop in _CONJ and (back := self._through_conjunction(pos - len(stop), suffix_start)) is not None:
                     pos = back
@@ -185,10 +194,37 @@ class NameGrower:
 def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[Mention],
               found: _Vocab) -> list[Mention]:
     """Organisation, company and park names in one sentence, nested ones included."""
-    suffixes = org_suffixes()
-    in_title = {i for t in titles_ for i in range(t.start, t.end)}
+    hits = _suffixes_in(text, lo, hi, places, titles_, found)
+    if not hits:  # about a third of the sentences: nothing ends like a name
+        return []
     grower = NameGrower(text, lo, places, titles_)
-    hits: list[tuple[int, int, str]] = []  # (suffix start, end, suffix)
+    grower.suffix_ends.update(e for _, e, _ in hits)
+    suffixes = org_suffixes()
+    out = []
+    for s, e, w in hits:
+        start = s if w in _WHOLE_NAMES else grower.grow(s)
+        cls, min_len = suffixes[w]
+        if cls in ("Park", "Company") and text.startswith(_PARTY_PREFIX, start, s):
+            start += len(_PARTY_PREFIX)  # 中共某高新区工委: the party prefix belongs to the committee
+        grower.name_at_end[e] = start
+        name = text[start:e]
+        if e - start < min_len or (name == w and len(w) < 3):
+            continue
+        if any(map(str.isdigit, name)) or (cls in ("Park", "Organization") and _generic(name, w, places)):
+            continue
+        out.append(Mention(start, e, name, "ORG", cls, suffix=w))
+    return [o for o in out if o.suffix not in _DIVISION or _division_ok(o, out, places, titles_, text)]
+
+
+def _suffixes_in(text: str, lo: int, hi: int, places: list[Mention], titles_: list[Mention],
+                 found: _Vocab) -> list[tuple[int, int, str]]:
+    """``(start, end, suffix)`` of the name suffixes of one sentence: the longest that may end a
+    name at each position, left to right, never overlapping.
+
+    A suffix inside a title word does not count, nor one a grammar word runs across (举办).
+    """
+    in_title = _cover(titles_)
+    hits: list[tuple[int, int, str]] = []
     i = lo
     for at, lengths in found.suffixes.within(lo, hi):
         if at < i or at in in_title:
@@ -205,23 +241,9 @@ def find_orgs(text: str, lo: int, hi: int, places: list[Mention], titles_: list[
             if text[end:end + 1] and text[end] in _NOT_BEFORE.get(w[-1], ""):
                 continue
             hits.append((at, end, w))
-            grower.suffix_ends.add(end)
             i = end
             break
-    out = []
-    for s, e, w in hits:
-        start = s if w in _WHOLE_NAMES else grower.grow(s)
-        cls, min_len = suffixes[w]
-        if cls in ("Park", "Company") and text.startswith(_PARTY_PREFIX, start, s):
-            start += len(_PARTY_PREFIX)  # 中共某高新区工委: the party prefix belongs to the committee
-        grower.name_at_end[e] = start
-        name = text[start:e]
-        if e - start < min_len or (name == w and len(w) < 3):
-            continue
-        if any(map(str.isdigit, name)) or (cls in ("Park", "Organization") and _generic(name, w, places)):
-            continue
-        out.append(Mention(start, e, name, "ORG", cls, suffix=w))
-    return [o for o in out if o.suffix not in _DIVISION or _division_ok(o, out, places, titles_, text)]
+    return hits
 
 
 @cache
@@ -268,11 +290,10 @@ def _party_body(text: str, at: int, places: list[Mention]) -> bool:
 
 # --- people ---------------------------------------------------------------------
 
-@cache
-def _after_name() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
-    """Words that follow a personal name, and their lengths by first character."""
-    ws = words("after_name.txt")
-    return ws, lengths_by_first(ws)
+_SURNAMES = surnames()
+# Words that follow a personal name, and their lengths by first character.
+_AFTER_NAME = words("after_name.txt")
+_AFTER_NAME_LENGTHS = lengths_by_first(_AFTER_NAME)
 
 
 def _follow_score(text: str, pos: int, boundaries: set[int]) -> int:
@@ -280,20 +301,20 @@ def _follow_score(text: str, pos: int, boundaries: set[int]) -> int:
     if pos >= len(text) or not _HAN.match(text[pos]):
         score = 3
     else:
-        ws, lengths = _after_name()
-        score = 2 if any(text[pos:pos + n] in ws for n in lengths.get(text[pos], ())) else 0
+        after = _AFTER_NAME_LENGTHS.get(text[pos], ())
+        score = 2 if any(text[pos:pos + n] in _AFTER_NAME for n in after) else 0
     return score + (1 if pos in boundaries else 0)
 
 
 def person_at(text: str, pos: int, hi: int, boundaries: set[int], blocked: set[int]) -> tuple[int, int] | None:
     """A personal name starting at ``pos`` (family name + one or two characters)."""
-    fam = next((n for n in (2, 1) if text[pos:pos + n] in surnames()), 0)
+    fam = next((n for n in (2, 1) if text[pos:pos + n] in _SURNAMES), 0)
     if not fam:
         return None
     best, best_score = None, 0
     for given in (2, 1):
         end = pos + fam + given
-        if end > hi or not _HAN_RUN.fullmatch(text[pos:end]) or any(i in blocked for i in range(pos, end)):
+        if end > hi or not _HAN_RUN.fullmatch(text[pos:end]) or not blocked.isdisjoint(range(pos, end)):
             continue
         if text[end - 1] in _NOT_GIVEN:
             continue
@@ -312,35 +333,33 @@ def person_before(
     also one that follows a grammar word (由王某(…)主持)."""
     for size in (3, 2, 4):
         s = end - size
-        if s < lo or any(i in blocked for i in range(s, end)):
+        if s < lo or not blocked.isdisjoint(range(s, end)):
             continue
         prev = text[s - 1] if s > lo else ""
         grammar = after_grammar and _ends_with_stop(text, s, lo)
         if prev and ((_HAN.match(prev) and not grammar) or (prev.isascii() and prev.isalnum())):
             continue
-        if (text[s:s + 2] in surnames() or text[s] in surnames()) and _HAN_RUN.fullmatch(text[s:end]):
+        if (text[s:s + 2] in _SURNAMES or text[s] in _SURNAMES) and _HAN_RUN.fullmatch(text[s:end]):
             return None if _not_a_name(text[s:end]) else (s, end)
     return None
 
 
-@cache
-def _suffix_sizes() -> tuple[int, ...]:
-    return tuple(sorted({len(s) for s in org_suffixes()}))
+_SUFFIX_SIZES = tuple(sorted({len(s) for s in org_suffixes()}))
 
 
 def _not_a_name(word: str) -> bool:
     """Title words, grammar words and organisation words that look like a family name + name."""
     suffixes = org_suffixes()
-    return word in titles() or word in stopwords() or any(word[-n:] in suffixes for n in _suffix_sizes())
+    return word in titles() or word in _STOPWORDS or any(word[-n:] in suffixes for n in _SUFFIX_SIZES)
 
 
 def find_people(doc: Doc, st: DocState) -> list[Mention]:
     """People next to titles, in lists with known people, then every recurrence."""
     text = st.text
-    boundaries = set(doc.to_array(IDX).tolist()) | {len(text)}  # no Token objects: this is hot
-    blocked = {i for m in st.mentions if m.kind in ("ORG", "PLACE") for i in range(m.start, m.end)}
+    boundaries = set(doc.to_array(IDX).tolist())  # no Token objects: this is hot
+    boundaries.add(len(text))
     titles_ = [m for m in st.mentions if m.kind == "TITLE"]
-    blocked |= {i for t in titles_ for i in range(t.start, t.end)}
+    blocked = _cover(m for m in st.mentions if m.kind in ("ORG", "PLACE", "TITLE"))
     names: dict[str, str] = {}
     for t in titles_:
         sent = st.sentence_of(t.start)
@@ -366,7 +385,7 @@ def find_people(doc: Doc, st: DocState) -> list[Mention]:
     for name in sorted(names, key=len, reverse=True):
         for s in occurrences(text, name):
             e = s + len(name)
-            if any(i in blocked for i in range(s, e)):
+            if not blocked.isdisjoint(range(s, e)):
                 continue
             out.append(Mention(s, e, name, "PERSON", "Person"))
             blocked.update(range(s, e))
@@ -377,12 +396,7 @@ def find_people(doc: Doc, st: DocState) -> list[Mention]:
 
 def find_place_mentions(text: str, st: DocState) -> list[Mention]:
     """Division names with the home region inferred, county short forms gated by context."""
-    hits = regions.find_places(text)
-    st.home = regions.infer_home(hits)
-    extra = regions.county_shorts_for(st.home, hits)
-    if extra:
-        hits = regions.find_places(text, extra)
-        st.home = regions.infer_home(hits)
+    hits, st.home = regions.find_article_places(text)
     return [Mention(h.start, h.end, h.text, "PLACE", "Place", division=regions.choose(h, st.home)) for h in hits]
 
 
@@ -398,14 +412,30 @@ def find_short_companies(text: str, mentions: list[Mention]) -> list[Mention]:
              for body in (regions.without_leading_places(m.text),) for n in (2, 3, 4) if len(body) >= n + 6}
     if not stems:  # most articles: no joint-stock company, nothing to look for
         return []
-    taken = {i for m in mentions for i in range(m.start, m.end)}
+    taken = _cover(mentions)
     found = []
     for stem in sorted(stems):
-        for hit in re.finditer(re.escape(stem + "股份") + "(?!有限)", text):
-            if not taken.intersection(range(hit.start(), hit.end())):
-                found.append(Mention(hit.start(), hit.end(), hit.group(0), "ORG", "Company", suffix="股份"))
-                taken.update(range(hit.start(), hit.end()))
+        short = stem + "股份"
+        for at in _short_forms(text, short):
+            if taken.isdisjoint(range(at, at + len(short))):
+                found.append(Mention(at, at + len(short), short, "ORG", "Company", suffix="股份"))
+                taken.update(range(at, at + len(short)))
     return found
+
+
+def _short_forms(text: str, short: str) -> Iterator[int]:
+    """Starts of ``short`` not followed by 有限 (the full name), left to right, never overlapping.
+
+    The scan ``re.finditer(re.escape(short) + "(?!有限)", text)`` makes, by ``str.find``:
+    a pattern made per article would be compiled anew in every article.
+    """
+    at = text.find(short)
+    while at != -1:
+        if text.startswith("有限", at + len(short)):
+            at = text.find(short, at + 1)
+        else:
+            yield at
+            at = text.find(short, at + len(short))
 
 
 @Language.component("kg_mentions", assigns=["doc._.kg"], requires=["doc._.kg"])
@@ -421,8 +451,10 @@ def kg_mentions(doc: Doc) -> Doc:
         ps = places[bisect_left(place_starts, sent.start):bisect_left(place_starts, sent.end)]
         ts = find_titles(text, sent.start, sent.end, ps, found)
         orgs = find_orgs(text, sent.start, sent.end, ps, ts, found)
-        org_cover = {i for o in orgs for i in range(o.start, o.end)}
-        mentions += [t for t in ts if t.start not in org_cover] + orgs
+        if ts and orgs:
+            org_cover = _cover(orgs)
+            ts = [t for t in ts if t.start not in org_cover]
+        mentions += ts + orgs
     st.mentions = mentions + find_short_companies(text, mentions)
     st.mentions += find_people(doc, st)
     st.mentions.sort(key=lambda m: (m.start, -m.end, m.kind))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -34,10 +35,15 @@ class ChainReader:
         self.st, self.text = st, text
         assert st.extraction is not None
         self.ex = st.extraction
-        self.top = outermost(m for m in st.mentions if m.kind in ("ORG", "PLACE", "TITLE"))
+        self.top = outermost([m for m in st.mentions if m.kind in ("ORG", "PLACE", "TITLE")])
         # outermost mentions are disjoint and in order: starts and ends both increase
         self.top_starts, self.top_ends = [m.start for m in self.top], [m.end for m in self.top]
         self.break_ends = [m.end() for m in _BREAK.finditer(text)]
+
+    def _last_break(self, pos: int) -> int:
+        """The end of the last clause break at or before ``pos`` (0 if none): a bisection."""
+        i = bisect_right(self.break_ends, pos) - 1
+        return self.break_ends[i] if i >= 0 else 0
 
     def _top_within(self, lo: int, hi: int) -> list[Mention]:
         """The outermost mentions starting at or after ``lo`` and ending by ``hi``."""
@@ -71,8 +77,7 @@ class ChainReader:
         prev_end = -1
         for p in persons:
             sent = self.st.sentence_of(p.start)
-            brk = max((m.end() for m in _BREAK.finditer(self.text, sent.start, p.start)), default=sent.start)
-            lo = max(brk, sent.start, prev_end if prev_end >= sent.start else sent.start)
+            lo = max(self._last_break(p.start), sent.start, prev_end if prev_end >= sent.start else sent.start)
             continuing = self.text[lo - 1:lo] == "、" or self.text[prev_end:p.start] in ("、",) or (
                 prev_end >= sent.start and self.text[prev_end:prev_end + 1] == "、")
             items = self.chain(p, lo)
@@ -139,9 +144,7 @@ class ChainReader:
         if before is not None and before.kind == "ORG":
             gap = self.text[before.end:t.start]
         elif before is None:
-            i = bisect_right(self.break_ends, t.start) - 1
-            lo = self.break_ends[i] if i >= 0 else 0
-            lo = max(lo, self.text.rfind("、", 0, t.start) + 1)
+            lo = max(self._last_break(t.start), self.text.rfind("、", 0, t.start) + 1)
             gap = self.text[lo:t.start] if t.start - lo <= 4 else ""
             if any(gap.endswith(w) for w in regions.LEVEL_WORDS):
                 gap = ""  # 自治区副主席: a region, read by _bare_region
@@ -163,27 +166,33 @@ def kg_positions(doc: Doc) -> Doc:
         seen.add(k)
         st.extraction.positions.append(pos)
     ents = st.extraction.entities
+    identifying_body = identifying_bodies(st.extraction)
     for pos in st.extraction.positions:
         holder, org = ents[pos.holder], ents[pos.organization]
         if org.type == "Agency":
             holder.type = "Official"
         if "@" not in holder.context:  # a person is told apart by name and organisation (its key)
-            holder.identified_by = identifying_body(st.extraction, pos.organization)
+            holder.identified_by = identifying_body(pos.organization)
             holder.context = f"{holder.context}@{ents[holder.identified_by].context}"
     return doc
 
 
-def identifying_body(ex: Extraction, org: str) -> str:
-    """The body that tells a person apart from namesakes: the top of ``org``'s hierarchy.
+def identifying_bodies(ex: Extraction) -> Callable[[str], str]:
+    """For an organisation, the body that tells a person apart from namesakes: the top of its hierarchy.
 
     A division's head and the same name as the agency's official (某厅高新处 / 某厅), or a
     zone's committee and its park (管委会 manages 高新区), are one person across
     articles: units go up by ``subOrganizationOf``, then a managing body to its park.
+    The hierarchy is read from the relations once, for all the article's positions.
     """
     up = {r.s: r.o for r in ex.relations if r.p == "subOrganizationOf"}
     managed = {r.s: r.o for r in ex.relations if r.p == "manages"}
-    seen = {org}
-    while org in up and up[org] not in seen:
-        org = up[org]
-        seen.add(org)
-    return managed.get(org, org)
+
+    def identifying_body(org: str) -> str:
+        seen = {org}
+        while org in up and up[org] not in seen:
+            org = up[org]
+            seen.add(org)
+        return managed.get(org, org)
+
+    return identifying_body

@@ -7,11 +7,10 @@ infers that home region per level, so later components can expand 省/市/区.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from kg.pipeline.resources import Division, WordIndex, divisions, lexicon_map
+from kg.pipeline.resources import Division, Found, WordIndex, divisions, lexicon_map
 
 LEVELS = ("province", "city", "county")
 NATION = Division("000000", "全国", "全国", "nation", "")
@@ -53,7 +52,7 @@ def _full_name_index() -> WordIndex:
 
 @cache
 def _name_index() -> WordIndex:
-    """Those and every county short form: a scan with ``extra`` keeps the forms it holds."""
+    """Those and every county short form: :func:`find_article_places` keeps the forms made safe."""
     full, county_short = _index()
     return WordIndex([*full, *county_short])
 
@@ -72,16 +71,45 @@ def ancestors(d: Division) -> list[Division]:
     return out
 
 
-def find_places(text: str, extra: dict[str, tuple[Division, ...]] | None = None) -> list[PlaceHit]:
-    """The longest division name (two characters or more) at each position, left to right.
+@cache
+def _ancestors_by_code() -> dict[str, tuple[Division, ...]]:
+    """:func:`ancestors` of every division, by code: walked once, read for every vote and choice."""
+    return {code: tuple(ancestors(d)) for code, d in divisions().items()}
 
-    A name in both tables denotes the divisions of both; county short forms count
-    only when ``extra`` holds them.
+
+def _ancestors_of(d: Division) -> tuple[Division, ...]:
+    """:func:`ancestors` from the table (the nation, not in the list, has none)."""
+    return _ancestors_by_code().get(d.code, ())
+
+
+def find_places(text: str) -> list[PlaceHit]:
+    """The longest full division name (two characters or more) at each position, left to right.
+
+    County short forms need context: :func:`find_article_places` adds them.
     """
-    if not extra:
-        return list(_find_in_name(text)) if len(text) <= 40 else _scan(text)
+    return list(_find_in_name(text)) if len(text) <= 40 else _scan(text)
+
+
+def find_article_places(text: str) -> tuple[list[PlaceHit], dict[str, Division]]:
+    """The places of a whole article (what :func:`find_places` finds, county short forms made
+    safe by the cities it names, see :func:`county_shorts_for`) and its home region.
+
+    Both scans read one overlapping scan of every name, the county short forms included,
+    instead of making a scan of their own each.
+    """
+    found = _name_index().find(text)
+    hits = _longest_names(text, found, {})
+    extra = county_shorts_for(hits)
+    if extra:
+        hits = _longest_names(text, found, extra)
+    return hits, infer_home(hits)
+
+
+def _longest_names(text: str, found: Found, extra: dict[str, tuple[Division, ...]]) -> list[PlaceHit]:
+    """The longest full name, or form in ``extra``, of the names ``found`` in ``text`` at each
+    position, then on past it (what :func:`find_places` finds when ``extra`` is empty)."""
     names, hits, i = _index()[0], [], 0
-    for at, lengths in _name_index().find(text).within(0, len(text)):
+    for at, lengths in found.within(0, len(text)):
         if at < i:
             continue
         word = next((w for n in lengths if (w := text[at:at + n]) in names or w in extra), None)
@@ -114,14 +142,16 @@ def _scan(text: str) -> list[PlaceHit]:
 
 def infer_home(hits: list[PlaceHit]) -> dict[str, Division]:
     """The most-mentioned division per level, each level inside the one above."""
-    votes: dict[str, Counter] = {lvl: Counter() for lvl in LEVELS}
+    votes: dict[str, dict[str, int]] = {lvl: {} for lvl in LEVELS}
     for h in hits:
         for d in h.candidates:
-            if d.level not in votes:
+            tally = votes.get(d.level)
+            if tally is None:
                 continue
-            votes[d.level][d.code] += 2
-            for a in ancestors(d):
-                votes[a.level][a.code] += 1
+            tally[d.code] = tally.get(d.code, 0) + 2
+            for a in _ancestors_of(d):
+                above = votes[a.level]
+                above[a.code] = above.get(a.code, 0) + 1
     home: dict[str, Division] = {}
     table = divisions()
     for lvl in LEVELS:
@@ -146,7 +176,7 @@ def _county_shorts_by_city() -> dict[str, dict[str, tuple[Division, ...]]]:
     return {city: {n: tuple(ds) for n, ds in names.items()} for city, names in out.items()}
 
 
-def county_shorts_for(home: dict[str, Division], hits: list[PlaceHit]) -> dict[str, tuple[Division, ...]]:
+def county_shorts_for(hits: list[PlaceHit]) -> dict[str, tuple[Division, ...]]:
     """County short forms made safe by context: their city is named in the article."""
     cities = sorted({d.code for h in hits for d in h.candidates if d.level == "city"})
     out: dict[str, tuple[Division, ...]] = {}
@@ -163,7 +193,7 @@ def choose(hit: PlaceHit, home: dict[str, Division]) -> Division:
     home_codes = {d.code for d in home.values()}
 
     def rank(d: Division) -> tuple:
-        inside = d.code in home_codes or any(a.code in home_codes for a in ancestors(d))
+        inside = d.code in home_codes or any(a.code in home_codes for a in _ancestors_of(d))
         return (not inside, LEVELS.index(d.level) if d.level in LEVELS else -1, d.name != hit.text, d.code)
 
     return sorted(hit.candidates, key=rank)[0]

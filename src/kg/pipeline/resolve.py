@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from kg.model import Entity, Extraction, Relation
 from kg.pipeline import regions
-from kg.pipeline.resources import Division, divisions, lexicon, lexicon_map
+from kg.pipeline.resources import Division, divisions, lexicon, lexicon_map, occurrences
 from kg.pipeline.state import DocState, Mention, outermost, state
 
 # Long official wordings and their everyday short forms (lexicon.txt: name_synonyms).
@@ -32,6 +32,8 @@ _PARTY_TAIL = re.compile(r"(?:党委|委)$")
 _BARE = lexicon("bare_reference_suffixes")
 # 某区科技型企业某公司: a place, a few words describing the company, the company.
 _DESCRIPTOR = re.compile(r"[\u4e00-\u9fff]{0,6}企业")
+# Classes whose names, inside a longer name of the same class, are that one entity.
+_NESTED_CLASSES = frozenset({"Company", "Organization"})
 # Which children of which parents are units of them (subOrganizationOf).
 _UNIT_PARENTS = frozenset({"Agency", "Organization"})
 # A company's short name: its first words (2 to 4 characters) and one of these.
@@ -74,6 +76,8 @@ class Resolver:
         self.by_key: dict[str, str] = {}
         self.relations: list[Relation] = []
         self._org_index: tuple[list[Mention], int, list[int], list[int], int] | None = None
+        self._keys: dict[str, tuple[str, str, list[str], Division | None]] = {}
+        """:meth:`key_of` of each name asked about."""
 
     # -- keys and names ---------------------------------------------------------
 
@@ -81,24 +85,35 @@ class Resolver:
         inside = self.places[bisect_left(self.place_starts, m.start):bisect_left(self.place_starts, m.end)]
         return [p for p in inside if p.end <= m.end]
 
-    def _expand(self, m: Mention) -> tuple[str, Division | None]:
+    def _expand(self, text: str) -> tuple[str, Division | None]:
         """The name with a leading bare level word replaced by the home region; its region."""
-        hits = regions.find_places(m.text)
+        hits = regions.find_places(text)
         if hits and hits[0].start == 0:
             region, end = hits[0], hits[0].end
             for h in hits[1:]:
                 if h.start == end:
                     region, end = h, h.end
-            return m.text, regions.choose(region, self.st.home)
-        word = _level_word(m.text)
+            return text, regions.choose(region, self.st.home)
+        word = _level_word(text)
         if word and (home := home_region(self.st.home, regions.LEVEL_WORDS[word])) is not None:
-            return home.name + m.text[len(word):], home
-        return m.text, None
+            return home.name + text[len(word):], home
+        return text, None
 
-    def key_of(self, m: Mention) -> tuple[str, str, list[str], Division | None]:
-        """(key, canonical name, aliases, region) of an organisation mention."""
-        name, region = self._expand(m)
-        aliases = [m.text] if name != m.text else []
+    def key_of(self, text: str) -> tuple[str, str, list[str], Division | None]:
+        """(key, canonical name, aliases, region) of an organisation's name.
+
+        Worked out once per name and article, since an article repeats its bodies' names;
+        the aliases list is shared, so callers must not change it.
+        """
+        known = self._keys.get(text)
+        if known is None:
+            known = self._keys[text] = self._key(text)
+        return known
+
+    def _key(self, text: str) -> tuple[str, str, list[str], Division | None]:
+        """:meth:`key_of`, worked out."""
+        name, region = self._expand(text)
+        aliases = [text] if name != text else []
         body = regions.without_leading_places(name) if region is not None else name
         if region is not None and _PARTY_TAIL.search(body) and body in ("委", "党委", "市委", "州委", "区委",
                                                                       "县委", "省委"):
@@ -132,8 +147,10 @@ class Resolver:
             self.by_key[key] = ekey
             self.entities[ekey] = Entity(key=ekey, type=etype, name=name, context=key)
         ent = self.entities[ekey]
-        forms = {name, *aliases} | ({m.text} if m else set())
-        if forms != {ent.name}:  # a new spelling: the longest one is the name, the others aliases
+        forms = {name, *aliases}
+        if m is not None:
+            forms.add(m.text)
+        if len(forms) > 1 or ent.name not in forms:  # a new spelling: the longest is the name, the others aliases
             best = max(forms | {ent.name}, key=lambda s: (len(s), s))
             # derived names (中共…委员会, …人民政府, …党工委, a division's name) are canonical as built
             fixed = key.startswith(("party:", "gov:", "place:")) or ent.name.endswith("党工委")
@@ -160,16 +177,14 @@ class Resolver:
 
     def org_entity(self, m: Mention) -> str:
         if m.full:
-            full = Mention(m.start, m.end, m.full, "ORG", m.cls, suffix=m.suffix)
-            key, name, aliases, _ = self.key_of(full)
+            key, name, aliases, _ = self.key_of(m.full)
             return self._add(key, m.cls, name, [*aliases, m.text], m)
-        key, name, aliases, _ = self.key_of(m)
+        key, name, aliases, _ = self.key_of(m.text)
         return self._add(key, m.cls, name, aliases, m)
 
     def government(self, region: Division) -> str:
         """The region's 人民政府, created on demand for a title that implies it (副市长)."""
-        m = Mention(0, 0, f"{region.name}人民政府", "ORG", "Agency", suffix="人民政府")
-        key, name, aliases, _ = self.key_of(m)
+        key, name, aliases, _ = self.key_of(f"{region.name}人民政府")
         return self._add(key, "Agency", name, [a for a in aliases if a != name], None)
 
     def region_of(self, m: Mention) -> Division | None:
@@ -193,6 +208,20 @@ class Resolver:
         inside = by_start[bisect_left(starts, m.start):bisect_left(starts, m.end)]
         return [self.orgs[i] for i in sorted(i for i in inside if self.orgs[i] is not m and self.orgs[i].end < m.end)]
 
+    def _head(self, m: Mention) -> Mention | None:
+        """The longest organisation name ``m``'s name opens with (某部 in 某部某中心), if any.
+
+        Only names starting where ``m`` starts can be it, so one bisection finds them
+        (in ``self.orgs`` order, the first of equally long ones winning).
+        """
+        by_start, starts, _ = self._orgs_by_start()
+        head = None
+        for i in by_start[bisect_left(starts, m.start):bisect_right(starts, m.start)]:
+            o = self.orgs[i]
+            if o is not m and o.end < m.end and (head is None or o.end > head.end):
+                head = o
+        return head
+
     def _orgs_by_start(self) -> tuple[list[int], list[int], int]:
         """Indexes into ``self.orgs`` sorted by start, the starts, and the longest name's length.
 
@@ -213,10 +242,7 @@ class Resolver:
     def structure(self) -> None:
         """subOrganizationOf, manages and locatedIn from how names are built."""
         for m in self.orgs:
-            inner = [o for o in self._inner_orgs(m) if o.start == m.start]
-            parent = max(inner, key=lambda o: o.end) if inner else None
-            if m.parent is not None:
-                parent = m.parent
+            parent = m.parent if m.parent is not None else self._head(m)
             if m.suffix in ("管委会", "管理委员会"):
                 park = next((o for o in self._inner_orgs(m) if o.cls == "Park"), None)
                 if park is not None:
@@ -244,7 +270,7 @@ class Resolver:
 
     def _stated_locations(self) -> None:
         """X内的Y (a park inside a park) and 某区科技型企业Y (a company of a place): Y locatedIn X."""
-        tops = outermost(m for m in self.st.mentions if m.kind in ("ORG", "PLACE") and m.key)
+        tops = outermost([m for m in self.st.mentions if m.kind in ("ORG", "PLACE") and m.key])
         for a, b in itertools.pairwise(tops):
             gap = self.text[a.end:b.start]
             inside = gap in ("内的", "内") and a.cls == "Park" and b.cls in ("Park", "Company", "Organization")
@@ -260,41 +286,52 @@ class Resolver:
             prev = next((o for o in reversed(self.orgs[:i]) if o.end == m.start - 1), None)
             if prev is None:
                 continue
-            inner = [o for o in self._inner_orgs(prev) if o.start == prev.start]
-            parent = prev.parent or (max(inner, key=lambda o: o.end) if inner else None)
+            parent = prev.parent or self._head(prev)
             if parent is not None and parent.cls == "Agency" and m.cls == "Agency":
                 m.parent, m.full = parent, parent.text + m.text
 
     def bare_references(self) -> None:
-        """高新区, 管委会 … on their own point to the one body of the article that has that suffix."""
-        covered = {i for m in self.st.mentions for i in range(m.start, m.end)}
+        """高新区, 管委会 … on their own point to the one body of the article that has that suffix.
+
+        Most suffix words are not in the text at all: one substring test passes over them.
+        """
+        covered: set[int] = set()
+        for m in self.st.mentions:
+            covered.update(range(m.start, m.end))
         names = {o.key: self._normal(self.entities[o.key].name) for o in self.orgs if o.key}
         for word in _BARE:
+            if word not in self.text:
+                continue
             owners = {key for key, name in names.items() if name.endswith(word)}
             if len(owners) != 1:
                 continue
             (owner,) = owners
-            for hit in re.finditer(word, self.text):
-                if hit.start() in covered:
+            for at in occurrences(self.text, word):
+                if at in covered:
                     continue
-                m = Mention(hit.start(), hit.end(), word, "ORG", self.entities[owner].type, key=owner)
+                m = Mention(at, at + len(word), word, "ORG", self.entities[owner].type, key=owner)
                 self.entities[owner].aliases.add(word)
                 self.entities[owner].mentions.append(m.span)
                 self.st.mentions.append(m)
 
     def _drop_nested_duplicates(self) -> None:
-        """A company inside a company's name (某某股份有限公司某某分公司) is not a second entity."""
-        groups = {"Company": "Company", "Organization": "Organization"}
+        """A company inside a company's name (某某股份有限公司某某分公司) is not a second entity.
+
+        The same holds for an organisation inside an organisation's name; other classes nest.
+        """
         by_start, starts, longest = self._orgs_by_start()
 
         def nested(m: Mention) -> bool:
+            if m.cls not in _NESTED_CLASSES:
+                return False
             # an enclosing name starts at most `longest` before m ends, and not after m starts
             window = by_start[bisect_left(starts, m.end - longest):bisect_right(starts, m.start)]
-            return any(o is not m and m.end <= o.end and (o.start, o.end) != (m.start, m.end)
-                       and groups.get(o.cls) is not None and groups.get(o.cls) == groups.get(m.cls)
+            return any(o is not m and o.cls == m.cls and m.end <= o.end and (o.start, o.end) != (m.start, m.end)
                        for o in (self.orgs[i] for i in window))
 
-        self.orgs = [m for m in self.orgs if not nested(m)]
+        kept = [m for m in self.orgs if not nested(m)]
+        if len(kept) < len(self.orgs):  # only then: a new list makes the start index be built again
+            self.orgs = kept
 
     def _wanted_place(self, p: Mention) -> bool:
         """Places named on their own, or inside a park's or a body's name (where locatedIn needs them)."""
@@ -313,10 +350,11 @@ class Resolver:
     def _organisations(self) -> None:
         """Entities for names, then for bare words (管委会) and units named after them (管委会某某部)."""
         bare = [m for m in self.orgs if self._normal(m.text) in _BARE]
-        on_bare = [m for m in self.orgs if m not in bare and any(
+        on_bare = [m for m in self.orgs if self._normal(m.text) not in _BARE and any(
             b.start == m.start and b.end < m.end for b in bare)]
+        later = {id(m) for m in (*bare, *on_bare)}  # by identity: a Mention compares field by field
         for m in self.orgs:
-            if m not in bare and m not in on_bare:
+            if id(m) not in later:
                 self.org_entity(m)
         for m in bare:
             owner = self._bare_owner(self._normal(m.text))
@@ -333,13 +371,20 @@ class Resolver:
             self.org_entity(m)
 
     def _merge_suffix_names(self) -> None:
-        """A name that ends another name of the same class (某某基地 in 甲院某某基地) is that entity."""
+        """A name that ends another name of the same class (某某基地 in 甲院某某基地) is that entity.
+
+        The longer names are looked up by their endings (four characters or more, indexed
+        once), not found by comparing every pair of names.
+        """
         ents = self.entities
+        ending_of: dict[str, list[str]] = {}
+        for k, e in ents.items():
+            for i in range(1, len(e.name) - 3):
+                ending_of.setdefault(e.name[i:], []).append(k)
         for short_key, short in sorted(ents.items()):
             if short.type in ("Place", "Person") or len(short.name) < 4 or short_key not in ents:
                 continue
-            longer = [k for k, e in ents.items() if k != short_key and e.type == short.type
-                      and e.name.endswith(short.name) and len(e.name) > len(short.name)]
+            longer = [k for k in ending_of.get(short.name, ()) if k in ents and ents[k].type == short.type]
             if len(longer) == 1:
                 self._merge(short_key, longer[0])
 

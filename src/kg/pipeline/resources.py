@@ -136,10 +136,14 @@ class Found:
 
     def within(self, lo: int, hi: int) -> Iterator[tuple[int, tuple[int, ...]]]:
         """``(start, lengths)`` of the words wholly inside ``[lo, hi)``, left to right."""
-        for at in self._starts[bisect_left(self._starts, lo):bisect_left(self._starts, hi)]:
-            lengths = tuple(n for n in self._lengths[at] if at + n <= hi)
-            if lengths:
-                yield at, lengths
+        starts, by_start = self._starts, self._lengths
+        for at in starts[bisect_left(starts, lo):bisect_left(starts, hi)]:
+            lengths = by_start[at]
+            if at + lengths[0] > hi:  # the longest runs past the window: keep the words that fit
+                lengths = tuple(n for n in lengths if at + n <= hi)
+                if not lengths:
+                    continue
+            yield at, lengths
 
     def longest_at(self, at: int) -> int:
         """Length of the longest word starting at ``at`` (0 if none does)."""

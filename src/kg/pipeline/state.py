@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from spacy.tokens import Doc
@@ -67,9 +68,8 @@ class DocState:
 
     def sentence_of(self, pos: int) -> Span:
         """The sentence containing clean offset ``pos`` (sentences are in order and disjoint)."""
-        starts = self._sentence_starts()
-        i = bisect_right(starts, pos) - 1
-        if i >= 0 and self.sentences[i].start <= pos < self.sentences[i].end:
+        i = bisect_right(self._sentence_starts(), pos) - 1  # the last sentence starting at or before pos
+        if i >= 0 and pos < self.sentences[i].end:
             return self.sentences[i]
         return Span(pos, pos + 1)
 
@@ -85,11 +85,15 @@ class DocState:
 
 def outermost(mentions: Iterable[Mention]) -> list[Mention]:
     """Mentions not inside a longer one, in text order (某省科技厅, not also 某省 in it)."""
+    # longest first, then by start: both sorts are stable, so this is the order (start, -end)
+    ordered = sorted(mentions, key=attrgetter("end"), reverse=True)
+    ordered.sort(key=attrgetter("start"))
     out: list[Mention] = []
-    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
-        if out and m.end <= out[-1].end:
-            continue
-        out.append(m)
+    end = -1  # where the last mention kept ends
+    for m in ordered:
+        if m.end > end:
+            out.append(m)
+            end = m.end
     return out
 
 
