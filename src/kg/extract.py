@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from kg.ingest import Article, content_hash, load
+from kg.ingest import Article, load
 from kg.model import Entity, Extraction
-from kg.normalise import MappedText, nfkc, strip_invisible, strip_pinyin
+from kg.normalise import normalise_keeping_script
 from kg.pipeline import make_nlp
 from kg.pipeline.state import DocState
 from kg.rdf.mapping import to_nquads
@@ -69,7 +69,7 @@ def _originals(article: Article, ex: Extraction) -> dict[str, set[str]]:
                 continue  # written as it is read: nothing to clean up, no other spelling
             raw = unsimplified.get(written)
             if raw is None:
-                raw = unsimplified[written] = strip_pinyin(nfkc(strip_invisible(MappedText.identity(written)))).text
+                raw = unsimplified[written] = normalise_keeping_script(written)
             if raw != read and len(raw) == len(read):
                 out.setdefault(key, set()).add(raw)
     return out
@@ -96,7 +96,7 @@ def extract_nquads(path: str | Path, doc_id: str | None = None) -> str:
     path = Path(path)
     article, ex = extract_path(path, doc_id)
     return to_nquads(ex, article.clean, _originals(article, ex),
-                     source_file=valid_text(path.name), content_hash=content_hash(path))
+                     source_file=valid_text(path.name), content_hash=article.content_hash)
 
 
 def extract_quads(path: str | Path, doc_id: str | None = None) -> list[ox.Quad]:

@@ -52,10 +52,17 @@ class Article:
     clean: MappedText
     """Headline, a blank line, then the story: simplified script, mapped to ``source``."""
     headline_original: str | None = None
+    content_hash: str | None = None
+    """SHA-256 of the bytes decoded (:func:`content_hash` of the file, without reading it again)."""
 
 
 def read_source(path: Path) -> tuple[str, str]:
-    """Decode a file, detecting its encoding; return ``(text, encoding)``.
+    """Decode a file, detecting its encoding; return ``(text, encoding)``."""
+    return decode(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, read once: :func:`load` decodes them and hashes them.
 
     Only regular files are read, and at most :data:`MAX_BYTES` of them: the file is
     opened without blocking and checked on its descriptor, so a pipe, a device such
@@ -87,7 +94,7 @@ def read_source(path: Path) -> tuple[str, str]:
         raise InputError(f"{path}: permission denied") from err
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
-    return decode(raw, str(path))
+    return raw
 
 
 def content_hash(path: Path) -> str:
@@ -401,7 +408,8 @@ def _structure(lines: list[MappedText], meta: ArticleMeta, h1: str | None) -> tu
 def load(path: str | Path) -> Article:
     """Read one article file into an :class:`Article`; raise :class:`InputError` if unusable."""
     path = Path(path)
-    source, encoding = read_source(path)
+    raw = read_bytes(path)
+    source, encoding = decode(raw, str(path))
     meta = ArticleMeta()
     is_html = looks_like_html(source)
     h1 = None
@@ -410,8 +418,8 @@ def load(path: str | Path) -> Article:
         clean_all = normalise(visible)
         main = _main_text_lines(source)
         # one call for all paragraphs: no clean-up step reads across a line break (pinyin
-        # follows a character on its line, OpenCC converts line by line and neither its
-        # phrases nor NFKC's foldings hold one), so each comes out as it would alone
+        # follows a character on its line, and neither OpenCC's phrases nor NFKC's
+        # foldings hold one), so each comes out as it would alone
         blocks = _locate(normalise_text("\n".join(main)).split("\n"), clean_all) if main else []
         lines = _lines(clean_all)
         # chrome lines (the info line) are read from the whole page; the story from trafilatura
@@ -445,6 +453,7 @@ def load(path: str | Path) -> Article:
     return Article(
         path=path, source=source, encoding=encoding, is_html=is_html, meta=meta,
         clean=MappedText.concat(pieces), headline_original=original_head,
+        content_hash=hashlib.sha256(raw).hexdigest(),
     )
 
 
