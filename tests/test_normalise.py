@@ -13,7 +13,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.ingest import html_to_text
-from kg.normalise import _INVISIBLE, _MAY_FOLD, _SURROGATE, MappedText, normalise, normalise_text
+from kg.normalise import (
+    _INVISIBLE,
+    _MAY_FOLD,
+    _SURROGATE,
+    MappedText,
+    nfkc,
+    normalise,
+    normalise_keeping_script,
+    normalise_text,
+    strip_invisible,
+    strip_pinyin,
+)
 
 SCALE = int(os.environ.get("KG_PROPERTY_SCALE", "1"))
 # What scraped text throws at the normaliser: traditional script (with phrase-level
@@ -74,6 +85,15 @@ def test_lines_normalised_together_come_out_as_each_alone(texts):
     lines = [line for text in texts for line in text.splitlines()]
     together = normalise_text("\n".join(lines)).split("\n") if lines else []
     assert together == [normalise_text(line) for line in lines]
+
+
+@PROPERTY
+@given(TEXT)
+def test_bare_string_clean_up_is_the_mapped_one(text):
+    """The string-only path (labels, spellings, HTML paragraphs) may never drift from the mapped one."""
+    mapped = MappedText.identity(text)
+    assert normalise_text(text) == normalise(mapped).text
+    assert normalise_keeping_script(text) == strip_pinyin(nfkc(strip_invisible(mapped))).text
 
 
 @PROPERTY
