@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
 
 from spacy.language import Language
@@ -76,7 +77,7 @@ class Resolver:
         self.by_key: dict[str, str] = {}
         self.relations: list[Relation] = []
         self._org_index: tuple[list[Mention], int, list[int], list[int], int] | None = None
-        self._keys: dict[str, tuple[str, str, list[str], Division | None]] = {}
+        self._keys: dict[str, tuple[str, str, tuple[str, ...], Division | None]] = {}
         """:meth:`key_of` of each name asked about."""
 
     # -- keys and names ---------------------------------------------------------
@@ -99,34 +100,34 @@ class Resolver:
             return home.name + text[len(word):], home
         return text, None
 
-    def key_of(self, text: str) -> tuple[str, str, list[str], Division | None]:
+    def key_of(self, text: str) -> tuple[str, str, tuple[str, ...], Division | None]:
         """(key, canonical name, aliases, region) of an organisation's name.
 
-        Worked out once per name and article, since an article repeats its bodies' names;
-        the aliases list is shared, so callers must not change it.
+        Worked out once per name and article, since an article repeats its bodies' names
+        (the aliases are a tuple: callers share them).
         """
         known = self._keys.get(text)
         if known is None:
             known = self._keys[text] = self._key(text)
         return known
 
-    def _key(self, text: str) -> tuple[str, str, list[str], Division | None]:
+    def _key(self, text: str) -> tuple[str, str, tuple[str, ...], Division | None]:
         """:meth:`key_of`, worked out."""
         name, region = self._expand(text)
-        aliases = [text] if name != text else []
+        aliases = (text,) if name != text else ()
         body = regions.without_leading_places(name) if region is not None else name
         if region is not None and _PARTY_TAIL.search(body) and body in ("委", "党委", "市委", "州委", "区委",
                                                                       "县委", "省委"):
             canonical = f"中共{full_place_name(region)}委员会"
-            return f"party:{region.code}", canonical, [*aliases, name], region
+            return f"party:{region.code}", canonical, (*aliases, name), region
         if region is not None and body in ("政府", "人民政府"):
             canonical = f"{region.name}人民政府"
-            return f"gov:{region.code}", canonical, [*aliases, name, f"{region.name}政府"], region
+            return f"gov:{region.code}", canonical, (*aliases, name, f"{region.name}政府"), region
         if body.endswith("党工委"):
             zone = body[: -len("党工委")].removesuffix("管委会")
             canonical = (region.name if region and name.startswith(region.name) else
                          name[: len(name) - len(body)]) + zone + "党工委"
-            return "org:" + self._normal(canonical), canonical, [*aliases, name], region
+            return "org:" + self._normal(canonical), canonical, (*aliases, name), region
         key_text = self._normal((f"#{region.code}" if region else "") + body)
         return f"org:{key_text}", name, aliases, region
 
@@ -140,7 +141,7 @@ class Resolver:
 
     # -- entities ---------------------------------------------------------------
 
-    def _add(self, key: str, etype: str, name: str, aliases: list[str], m: Mention | None) -> str:
+    def _add(self, key: str, etype: str, name: str, aliases: Iterable[str], m: Mention | None) -> str:
         ekey = self.by_key.get(key)
         if ekey is None:
             ekey = "e" + hashlib.sha1(key.encode()).hexdigest()[:10]
