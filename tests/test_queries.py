@@ -137,6 +137,15 @@ def store() -> Store:
     return s
 
 
+@pytest.fixture(scope="module")
+def on_disk_and_in_memory(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Store]:
+    """The fixture graph in a store folder, opened read-only as ``kg query`` opens it, and its in-memory copy."""
+    path = tmp_path_factory.mktemp("queries") / "store"
+    with Store(path) as disk:
+        disk.oxigraph.load(FIXTURE.encode("utf-8"), format=ox.RdfFormat.TRIG)
+    return Store(path, read_only=True), Store.in_memory(path)
+
+
 def answers(store: Store, query: str, columns: str, /, **params: str) -> list[tuple[str, ...]]:
     """The rows of ``query`` with ``params`` bound, as plain text, in ``columns`` (space-separated)."""
     result = run_query(store, load_query(query), parse_params(f"{k}={v}" for k, v in params.items()))
@@ -195,6 +204,17 @@ def test_query_shape_keeps_oxigraph_fast(path: Path) -> None:
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_every_query_answers_on_the_fixture(store: Store, path: Path) -> None:
     assert run_query(store, load_query(str(path))).rows, f"{path.name} found nothing"
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_every_query_answers_alike_on_disk_and_in_an_in_memory_copy(
+    on_disk_and_in_memory: tuple[Store, Store], path: Path
+) -> None:
+    disk, memory = on_disk_and_in_memory
+    query = load_query(str(path))
+    expected = run_query(disk, query)
+    assert expected.rows
+    assert run_query(memory, query) == expected
 
 
 def test_every_query_has_an_assertion_below() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import rdflib
 from rdflib import RDF, RDFS, Literal
 from rdflib.namespace import PROV
 
+from kg import store as store_module
 from kg.errors import InputError, KGError, QueryError, StoreError
 from kg.rdf.namespaces import ENTITY_GRAPH, KG, KGR
 from kg.serialise import write_rdf
@@ -133,6 +135,48 @@ def test_a_store_on_disk_persists_and_reopens_read_only(tmp_path: Path) -> None:
         store.replace_article(str(KGR["graph/article/a1"]), article("a1"))
     with Store(path, read_only=True) as again:
         assert titles(again) == ["局长"]
+
+
+def test_an_in_memory_copy_holds_every_quad_and_refuses_changes(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with Store(path) as store:
+        store.replace_article(str(KGR["graph/article/a1"]), article("a1"))
+        store.replace_article(str(KGR["graph/article/a2"]), article("a2", "李四", "副局长"))
+        quads = sorted(map(str, store))
+        copy = Store.in_memory(path)  # while a build holds the folder open
+    assert copy.copy_of == path and copy.path is None
+    assert sorted(map(str, copy)) == quads
+    assert titles(copy) == ["副局长", "局长"]
+    for change in (lambda: copy.replace_article(str(KGR["graph/article/a3"]), article("a3")), copy.clear):
+        with pytest.raises(StoreError, match=rf"^{re.escape(str(path))}: this is a read-only copy in memory"):
+            change()
+    assert sorted(map(str, copy)) == quads
+    with Store(path, read_only=True) as again:
+        assert sorted(map(str, again)) == quads
+    with pytest.raises(StoreError, match="no store here"):
+        Store.in_memory(tmp_path / "missing")
+
+
+def test_a_read_only_open_tries_again_while_a_writer_compacts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "store"
+    Store(path).close()
+    compacted = RuntimeError(f"Corruption: IO error: No such file or directory: While open a file: {path}/000009.sst")
+    opens: list[str] = []
+
+    def read_only(location: str, fail: int) -> ox.Store:
+        opens.append(location)
+        if len(opens) <= fail:
+            raise compacted
+        return ox.Store()
+
+    monkeypatch.setattr(store_module.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(ox.Store, "read_only", lambda location: read_only(location, fail=2))
+    assert len(Store(path, read_only=True)) == 0 and opens == [str(path)] * 3
+    opens.clear()
+    monkeypatch.setattr(ox.Store, "read_only", lambda location: read_only(location, fail=99))
+    with pytest.raises(StoreError, match=r"cannot open store \(Corruption: .*restore it from a backup"):
+        Store(path, read_only=True)
+    assert len(opens) == store_module._READ_ONLY_ATTEMPTS
 
 
 def test_a_second_process_gets_a_clear_error_while_the_store_is_open(tmp_path: Path) -> None:
