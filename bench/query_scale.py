@@ -4,6 +4,7 @@
     .venv/bin/python bench/query_scale.py --only 03 08     # some queries
     .venv/bin/python bench/query_scale.py --no-rdflib      # Oxigraph only
     .venv/bin/python bench/query_scale.py --fresh          # regenerate the data
+    .venv/bin/python bench/query_scale.py --memory 1M 10M  # also on in-memory copies
 
 Data. A seeded stream of synthetic articles laid out exactly as docs/graph-layout.md
 and ``kg.rdf.mapping`` write them: the entity graph (types with their contract
@@ -32,10 +33,20 @@ listing), and once per ``--param`` line of its header comment (``a=… or b=…`
 runs), with values a user could type, taken from the middle row of the whole listing
 at 1M. One warm-up, then the median of ``--runs`` (5) runs, at 1M and 10M. rdflib: the
 1M data in an in-memory ``Dataset(default_union=True)`` (as ``kg.evaluate`` reads
-graphs), the very text ``run_query`` sends (parameters as its ``VALUES`` row), one warm-up
-and the median of ``--rdflib-runs`` (3); any single run stopped at ``--cap`` (120 s).
-A warm-up slower than ``--slow`` (60 s: whole listings at 10M) is taken as the only
-run, marked ¹ in the table.
+graphs), sent the very text ``run_query`` sends (parameters as its ``VALUES`` row),
+one warm-up and the median of ``--rdflib-runs`` (3); any single run stopped at
+``--cap`` (120 s). Each case runs on rdflib right after Oxigraph, so that the
+machine's changes of speed (up to a quarter within minutes here) move both sides of
+a ratio alike. With parameters rdflib also runs the bare query with them as its own
+``initBindings``, which it handles better than a ``VALUES`` row for some queries (and
+worse for others); the ratio takes rdflib's faster form, marked ² in the table. A
+warm-up slower than ``--slow`` (60 s: whole listings at 10M) is taken as the only
+run, marked ¹.
+
+In memory. ``--memory 1M`` also times every case on ``Store.in_memory`` (the store
+folder read into an in-memory Oxigraph store, as a notebook session would hold it),
+in columns of their own, with the ratio of rdflib (which is in memory too) to it.
+
 A benchmark, not a test: the table goes to bench/RESULTS.md.
 """
 
@@ -59,7 +70,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib.term import Node
 from view_settle import SURNAMES, TITLES
 
 from kg.paths import queries_dir
@@ -69,6 +82,7 @@ from kg.store import Store
 
 SEED = 20260301
 SIZES = {"1M": 1_000_000, "10M": 10_000_000}
+SIZES_1M, IN_MEMORY = "1M", " in memory"
 WORK = Path("/tmp/kg-query-scale")
 RUNS, RDFLIB_RUNS, CAP_S, SLOW_S = 5, 3, 120.0, 60.0
 TARGET_MS = 50.0
@@ -496,9 +510,9 @@ class Case:
 
     name: str
     params: list[str]
-    times: dict[str, list[float]] = field(default_factory=dict)  # size or "rdflib" → seconds
+    times: dict[str, list[float]] = field(default_factory=dict)  # store label or rdflib form → seconds
     rows: dict[str, int] = field(default_factory=dict)
-    capped: bool = False
+    capped: set[str] = field(default_factory=set)  # rdflib forms stopped at the cap
     warm_only: set[str] = field(default_factory=set)  # labels measured by their warm-up alone
 
 
@@ -560,31 +574,58 @@ def _alarm(signum: int, frame: object) -> None:
     raise _Timeout
 
 
-def time_rdflib(ds: Dataset, case: Case, runs: int, cap: float, slow: float) -> None:
-    """The same query on rdflib, timed as :func:`time_oxigraph`; a run over ``cap`` seconds is stopped."""
+RDFLIB, BINDINGS = "rdflib", "rdflib initBindings"
+
+
+def time_rdflib(ds: Dataset, case: Case, runs: int, cap: float, slow: float, form: str = RDFLIB) -> None:
+    """The same query on rdflib, timed as :func:`time_oxigraph`; a run over ``cap`` seconds is stopped.
+
+    ``form`` RDFLIB sends the very text ``kg query`` runs (parameters as a ``VALUES``
+    row); BINDINGS sends the bare query with the parameters as rdflib's ``initBindings``.
+    """
     query, params = load_query(case.name), parse_params(case.params)
-    text = bind_values(query, params) if params else query.text  # the text kg runs
+    if form == BINDINGS:
+        text, bindings = query.text, {name: _rdflib_term(term) for name, term in params.items()}
+    else:
+        text, bindings = (bind_values(query, params) if params else query.text), {}
     signal.signal(signal.SIGALRM, _alarm)
     times: list[float] = []
     for i in range(runs + 1):
         signal.setitimer(signal.ITIMER_REAL, cap)
         start = time.perf_counter()
         try:
-            rows = len(list(ds.query(text, initNs=PREFIXES)))
+            rows = len(list(ds.query(text, initNs=PREFIXES, initBindings=bindings)))
         except _Timeout:
-            case.capped = True
+            case.capped.add(form)
             break
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         elapsed = time.perf_counter() - start
-        case.rows["rdflib"] = rows
+        case.rows[form] = rows
         if i == 0 and elapsed > slow:
             times = [elapsed]
-            case.warm_only.add("rdflib")
+            case.warm_only.add(form)
             break
         if i:
             times.append(elapsed)
-    case.times["rdflib"] = times
+    case.times[form] = times
+
+
+def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """A parameter as rdflib's term, for ``initBindings``."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return RdfLiteral(term.value, lang=term.language)
+        return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
+    raise ValueError(f"cannot bind {term!r} in rdflib")
+
+
+def rdflib_best(case: Case) -> tuple[float | None, str]:
+    """rdflib's faster form for ``case``: its median in ms (``None`` if every form was stopped) and the form."""
+    done = [(ms, form) for form in (RDFLIB, BINDINGS) if (ms := median_ms(case, form)) is not None]
+    return min(done) if done else (None, RDFLIB)
 
 
 def median_ms(case: Case, label: str) -> float | None:
@@ -599,26 +640,30 @@ def fmt_ms(ms: float | None, warm_only: bool = False) -> str:
 
 
 def table(cases: list[Case], cap: float, labels: list[str]) -> str:
+    """The results as a Markdown table: rows and median ms per store, rdflib's faster form, the ratios at 1M."""
+    against = [label for label in (SIZES_1M, f"{SIZES_1M}{IN_MEMORY}") if label in labels]
     head = ["query", "params"]
     for label in labels:
         head += [f"rows {label}", f"Oxigraph {label} ms"]
-    head += ["rows rdflib 1M", "rdflib 1M ms", "rdflib / Oxigraph 1M"]
+    head += ["rows rdflib 1M", "rdflib 1M ms", *(f"rdflib / Oxigraph {label}" for label in against)]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * (len(head) - 2)]
     for case in cases:
         cells = [case.name, " ".join(case.params) or "(none: whole listing)"]
         for label in labels:
             ms = median_ms(case, label)
-            over = ms is not None and label == "10M" and ms > TARGET_MS
+            over = ms is not None and label.startswith("10M") and ms > TARGET_MS
             text = fmt_ms(ms, label in case.warm_only)
             cells += [f"{case.rows.get(label, 0):,}" if label in case.rows else "–",
                       f"**{text}**" if over else text]  # fmt: skip
-        rd, ox1 = median_ms(case, "rdflib"), median_ms(case, "1M")
-        if case.capped:
-            cells += ["–", f">{cap:,.0f} s", f">{cap * 1000 / ox1:,.0f}×" if ox1 else "–"]
+        rd, form = rdflib_best(case)
+        if rd is None and case.capped:
+            cells += ["–", f">{cap:,.0f} s"]
+            cells += [f">{cap * 1000 / ms:,.0f}×" if (ms := median_ms(case, label)) else "–" for label in against]
         else:
-            cells += [f"{case.rows['rdflib']:,}" if "rdflib" in case.rows else "–",
-                      fmt_ms(rd, "rdflib" in case.warm_only),
-                      f"{rd / ox1:,.0f}×" if rd is not None and ox1 else "–"]  # fmt: skip
+            mark = "²" if form == BINDINGS else ""
+            cells += [f"{case.rows[form]:,}" if form in case.rows else "–", fmt_ms(rd, form in case.warm_only) + mark]
+            cells += [f"{rd / ms:,.0f}×" if rd is not None and (ms := median_ms(case, label)) else "–"
+                      for label in against]  # fmt: skip
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
 
@@ -630,6 +675,8 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="*", default=list(SIZES), choices=list(SIZES))
     parser.add_argument("--listings", nargs="*", choices=list(SIZES),
                         help="sizes at which each query also runs without parameters (default: every size)")
+    parser.add_argument("--memory", nargs="*", default=[], choices=list(SIZES),
+                        help="sizes also timed on an in-memory copy of the store (Store.in_memory)")
     parser.add_argument("--no-rdflib", action="store_true")
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--rdflib-runs", type=int, default=RDFLIB_RUNS)
@@ -645,7 +692,18 @@ def main() -> None:
     if args.only:
         paths = [p for p in paths if any(p.stem.startswith(o) for o in args.only)]
     stores = {label: Store(args.work / f"store-{label}", read_only=True) for label in args.sizes}
-    first = "1M" if "1M" in stores else args.sizes[0]
+    for size in args.memory:
+        start = time.perf_counter()
+        stores[f"{size}{IN_MEMORY}"] = Store.in_memory(args.work / f"store-{size}")
+        print(f"{size} in memory: read in {time.perf_counter() - start:.0f} s", flush=True)
+    labels = list(stores)
+    first = "1M" if "1M" in stores else labels[0]
+    ds = None
+    if not args.no_rdflib:
+        start = time.perf_counter()
+        ds = Dataset(default_union=True)
+        ds.parse(str(args.work / "1M.nq"), format="nquads")
+        print(f"rdflib: loaded {len(ds):,} triples (union) in {time.perf_counter() - start:.0f} s", flush=True)
 
     cases: list[Case] = []
     for path in paths:
@@ -661,24 +719,17 @@ def main() -> None:
             mine.append(Case(path.stem, values))
         del listing, middle
         for case in mine:
-            for label in args.sizes:
-                if label not in case.times and (case.params or args.listings is None or label in args.listings):
+            for label in labels:
+                size = label.removesuffix(IN_MEMORY)
+                if label not in case.times and (case.params or args.listings is None or size in args.listings):
                     time_oxigraph(stores[label], case, label, args.runs, args.slow)
+            for form in ((RDFLIB, BINDINGS) if case.params else (RDFLIB,)) if ds is not None else ():
+                time_rdflib(ds, case, args.rdflib_runs, args.cap, args.slow, form)
             print(f"{case.name} {' '.join(case.params)}: "
                   + ", ".join(f"{k} {statistics.median(v) * 1000:.1f} ms ({case.rows[k]:,} rows)"
-                              for k, v in case.times.items()), flush=True)  # fmt: skip
+                              for k, v in case.times.items() if v)
+                  + "".join(f", {form} >{args.cap:.0f} s" for form in sorted(case.capped)), flush=True)  # fmt: skip
         cases += mine
-
-    if not args.no_rdflib:
-        start = time.perf_counter()
-        ds = Dataset(default_union=True)
-        ds.parse(str(args.work / "1M.nq"), format="nquads")
-        print(f"rdflib: loaded {len(ds):,} triples (union) in {time.perf_counter() - start:.0f} s", flush=True)
-        for case in cases:
-            time_rdflib(ds, case, args.rdflib_runs, args.cap, args.slow)
-            print(f"rdflib {case.name} {' '.join(case.params)}: "
-                  + (f">{args.cap:.0f} s" if case.capped else f"{median_ms(case, 'rdflib'):.1f} ms "
-                     f"({case.rows['rdflib']:,} rows)"), flush=True)  # fmt: skip
 
     print()
     print(f"seed {args.seed}; {platform.python_version()}, pyoxigraph {ox.__version__}; "
@@ -690,8 +741,9 @@ def main() -> None:
               f"{shape.positions:,} positions, {shape.observations:,} observations, "
               f"{shape.statements:,} statements")  # fmt: skip
     print()
-    print(table(cases, args.cap, args.sizes))
+    print(table(cases, args.cap, labels))
     print(f"\n¹ one run: the warm-up took over {args.slow:.0f} s, so it is the measurement. "
+          f"² rdflib's initBindings form (faster here than the VALUES row kg sends). "
           f"Bold: over the {TARGET_MS:.0f} ms target at 10M.")  # fmt: skip
 
 
