@@ -106,6 +106,15 @@ def test_an_update_after_a_query_is_a_syntax_error() -> None:
         check_query("SELECT * WHERE { ?s ?p ?o } ; DROP ALL")
 
 
+def test_a_checked_query_is_remembered_and_a_refused_one_refused_every_time() -> None:
+    text = "SELECT ?s WHERE { ?s a kg:Official }"
+    assert check_query(text, "a.rq") is check_query(text, "a.rq")
+    assert check_query(text, "b.rq").name == "b.rq"
+    for _ in range(2):
+        with pytest.raises(QueryError, match="invalid SPARQL"):
+            check_query("SELECT ?x WHERE { ?x }")
+
+
 def test_invalid_sparql_names_the_query_and_the_place() -> None:
     with pytest.raises(QueryError, match=r"<query>: invalid SPARQL: error at 1:\d+"):
         check_query("SELECT ?x WHERE { ?x }")
