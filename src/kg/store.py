@@ -63,11 +63,13 @@ class Store:
     def in_memory(cls, path: str | Path) -> Store:
         """A read-only copy of the store folder ``path``, held in memory, for a session of many queries.
 
-        On disk every index lookup goes through RocksDB; in memory the same plans run
-        2–8× faster (bench/RESULTS.md: one agency's officials at 1M quads, 10.5 →
-        1.3 ms). Reading the copy costs what decoding every quad costs, about 17 s and
-        600 MiB per million quads, so it pays for a notebook or a script that asks
-        many questions, not for one ``kg query``. The folder is opened read-only, so a
+        On disk every index lookup goes through RocksDB; in memory most of the
+        competency questions run 2–5× faster (bench/RESULTS.md: one agency's
+        officials at 1M quads, 15.7 → 3.6 ms), though not all (08's transitive
+        ``kg:locatedIn*`` over a whole year at 10M quads: 6.7 → 38.7 s). Reading the
+        copy costs what decoding every quad costs, about 17 s and 400–600 MiB per
+        million quads, so it pays for a notebook or a script that asks many
+        questions, not for one ``kg query``. The folder is opened read-only, so a
         build may hold it meanwhile; the copy is what the store held when it was read.
         """
         with cls(path, read_only=True) as disk:
