@@ -350,8 +350,9 @@ _READ_ONLY_ATTEMPTS = 5
 """How often a read-only open is tried while a writer compacts the folder.
 
 RocksDB opens a store read-only by reading its file list, then each file. A writer
-in another process (a build) may meanwhile compact and delete a listed file, and the
-open fails with "Corruption: … No such file or directory" though nothing is damaged
-(rocksdb#14125). Seen in 4 of 6 opens right after a write; trying again reads the new
-list.
+(a build, in another process or this one) may meanwhile compact and delete a listed
+file, and the open fails with "Corruption: … No such file or directory" though
+nothing is damaged (rocksdb#14125). Seen in 4 of 6 opens right after a write; trying
+again reads the new list. A store really missing a file still gets its error, after
+the five tries (half a second).
 """
