@@ -70,14 +70,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
-from rdflib import Literal as RdfLiteral
-from rdflib.term import Node
+from rdflib import Dataset
 from view_settle import SURNAMES, TITLES
 
 from kg.paths import queries_dir
 from kg.query import QueryResult, bind_values, load_query, parse_params, run_query
 from kg.rdf.namespaces import KG_IRI, KGR_IRI, PREFIXES
+from kg.serialise import rdflib_node
 from kg.store import Store
 
 SEED = 20260301
@@ -585,7 +584,7 @@ def time_rdflib(ds: Dataset, case: Case, runs: int, cap: float, slow: float, for
     """
     query, params = load_query(case.name), parse_params(case.params)
     if form == BINDINGS:
-        text, bindings = query.text, {name: _rdflib_term(term) for name, term in params.items()}
+        text, bindings = query.text, {name: rdflib_node(term) for name, term in params.items()}
     else:
         text, bindings = (bind_values(query, params) if params else query.text), {}
     signal.signal(signal.SIGALRM, _alarm)
@@ -609,17 +608,6 @@ def time_rdflib(ds: Dataset, case: Case, runs: int, cap: float, slow: float, for
         if i:
             times.append(elapsed)
     case.times[form] = times
-
-
-def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """A parameter as rdflib's term, for ``initBindings``."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return RdfLiteral(term.value, lang=term.language)
-        return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
-    raise ValueError(f"cannot bind {term!r} in rdflib")
 
 
 def rdflib_best(case: Case) -> tuple[float | None, str]:

@@ -123,13 +123,13 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Dataset:
     """
     dataset = rdflib.Dataset()
     for q in quads:
-        graph = DATASET_DEFAULT_GRAPH_ID if isinstance(q.graph_name, ox.DefaultGraph) else _node(q.graph_name)
-        dataset.add((_node(q.subject), _node(q.predicate), _node(q.object), graph))
+        graph = DATASET_DEFAULT_GRAPH_ID if isinstance(q.graph_name, ox.DefaultGraph) else rdflib_node(q.graph_name)
+        dataset.add((rdflib_node(q.subject), rdflib_node(q.predicate), rdflib_node(q.object), graph))
     return dataset
 
 
-def _node(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
-    """One Oxigraph term as the equivalent rdflib term."""
+def rdflib_node(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+    """One Oxigraph term as the equivalent rdflib term (also how bench/query_scale.py binds rdflib's parameters)."""
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):

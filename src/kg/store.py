@@ -325,25 +325,32 @@ def _open(path: Path | None, *, read_only: bool) -> ox.Store:
         raise StoreError(f"{path}: no store here; create one with: kg build INPUT --store {path}")
     if not read_only and path.is_dir() and any(path.iterdir()) and not is_store:
         raise StoreError(f"{path}: not a kg store (the folder holds other files); choose a new folder")
-    attempt = 1
-    while True:
+    try:
+        if read_only:
+            return _open_read_only(path)
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as err:
+        message = str(err)
+        if "lock" in message.lower():
+            raise StoreError(f"{path}: store is in use by another process; close it and retry") from err
+        if isinstance(err, PermissionError) or "permission denied" in message.lower():
+            raise StoreError(f"{path}: permission denied") from err
+        raise StoreError(f"{path}: cannot open store ({message})") from err
+    except RuntimeError as err:  # how RocksDB reports a damaged store ("Corruption: …")
+        raise StoreError(f"{path}: cannot open store ({err}); restore it from a backup or build a new one") from err
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    """Open the folder read-only, trying again while a writer's compaction swaps its files (below)."""
+    for attempt in range(1, _READ_ONLY_ATTEMPTS):
         try:
-            if not read_only:
-                path.mkdir(parents=True, exist_ok=True)
-            return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-        except OSError as err:
-            message = str(err)
-            if "lock" in message.lower():
-                raise StoreError(f"{path}: store is in use by another process; close it and retry") from err
-            if isinstance(err, PermissionError) or "permission denied" in message.lower():
-                raise StoreError(f"{path}: permission denied") from err
-            raise StoreError(f"{path}: cannot open store ({message})") from err
-        except RuntimeError as err:  # how RocksDB reports a damaged store ("Corruption: …")
-            if read_only and attempt < _READ_ONLY_ATTEMPTS and "No such file or directory" in str(err):
-                time.sleep(0.05 * attempt)
-                attempt += 1
-                continue
-            raise StoreError(f"{path}: cannot open store ({err}); restore it from a backup or build a new one") from err
+            return ox.Store.read_only(str(path))
+        except RuntimeError as err:
+            if "No such file or directory" not in str(err):
+                raise
+            time.sleep(0.05 * attempt)
+    return ox.Store.read_only(str(path))
 
 
 _READ_ONLY_ATTEMPTS = 5
